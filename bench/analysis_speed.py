@@ -1,0 +1,66 @@
+"""Analysis throughput beside pyvi alone, on the same texts in the same run.
+
+    python bench/analysis_speed.py [--articles 2000] [--data PATH]
+
+Prints characters per second for: pyvi.ViTokenizer.tokenize; our segmenter; and the
+full analysis of one text field into every representation (words, syllables, folded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import platform
+import time
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "baomoi-35k.jsonl.gz"
+
+
+def load(path: Path, count: int) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in itertools.islice(lines, count)]
+
+
+def timed(label: str, texts: list[str], work) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        work(text)
+    seconds = time.perf_counter() - start
+    chars = sum(map(len, texts))
+    print(f"{label:<42} {seconds:7.2f} s {chars / seconds:>12,.0f} chars/s")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+
+    from pyvi import ViTokenizer
+
+    from indexer.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+    from indexer.segment import segment
+
+    texts = load(args.data, args.articles)
+    machine = platform.processor() or platform.machine()
+    chars = sum(map(len, texts))
+    print(f"{len(texts)} articles, {chars:,} chars; {machine}, Python {platform.python_version()}")
+    analyzers = (word_analyzer(), syllable_analyzer(), folded_analyzer())
+
+    def analyse(text):
+        for analyzer in analyzers:
+            for _ in analyzer(text, positions=True, chars=True):
+                pass
+
+    pyvi = timed("pyvi.ViTokenizer.tokenize", texts, ViTokenizer.tokenize)
+    ours = timed("indexer.segment.segment", texts, segment)
+    full = timed("analysis: words + syllables + folded", texts, analyse)
+    print(f"segmenter speed-up over pyvi: {pyvi / ours:.2f}x; full analysis: {pyvi / full:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Vietnamese text normalization: NFC with offsets, tone placement, i/y spelling, folding.
+
+Every function here works on plain strings and is cheap to call per syllable: the
+per-syllable ones are cached, because a news corpus has only some ten thousand distinct
+syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+VOWELS = "aăâeêioôơuưy"
+_ONSET = "(?:ngh|ng|gh|gi|kh|ph|th|tr|ch|nh|qu|[bcdđghklmnprstvx])"
+_SYLLABLE_SHAPE = re.compile(f"^{_ONSET}?[{VOWELS}]{{1,3}}(?:ch|ng|nh|[cmnpt])?$")
+# Open syllables ending in these clusters are where the two tone-placement styles differ.
+_OPEN_CLUSTER = re.compile(r"^([bcdđghklmnprstvx]*)(oa|oe|uy)$")
+# Onsets after which a lone i and a lone y are the same syllable in two orthographies.
+_IY_SYLLABLE = re.compile(r"^(h|k|l|m|s|t|qu)[iy]$")
+
+
+def nfc(text: str) -> str:
+    """Return *text* in Unicode NFC."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _strip_tone(syllable: str) -> tuple[str, str]:
+    """Split an NFC syllable into (NFC syllable without tone mark, tone mark or "")."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in TONE_MARKS]
+    if len(tones) != 1:
+        return syllable, ""
+    return nfc(decomposed.replace(tones[0], "")), tones[0]
+
+
+def _put_tone(base: str, index: int, tone: str) -> str:
+    return nfc(base[:index] + base[index] + tone + base[index + 1 :])
+
+
+@lru_cache(maxsize=200_000)
+def canonical_tone(syllable: str) -> str:
+    """Put the tone mark of an open oa/oe/uy syllable on its first vowel; change nothing else.
+
+    >>> [canonical_tone(s) for s in ["hoà", "Khoá", "UỶ", "thuỷ", "quý", "hoàn"]]
+    ['hòa', 'Khóa', 'ỦY', 'thủy', 'quý', 'hoàn']
+    """
+    base, tone = _strip_tone(syllable)
+    if not tone:
+        return syllable
+    match = _OPEN_CLUSTER.match(base.lower())
+    if not match or match.group(1).endswith("q"):
+        return syllable
+    return _put_tone(base, len(match.group(1)), tone)
+
+
+@lru_cache(maxsize=200_000)
+def canonical_iy(syllable: str) -> str:
+    """Spell a lone i after h, k, l, m, s, t or qu as y, keeping the tone (lower case input).
+
+    >>> [canonical_iy(s) for s in ["kĩ", "lí", "qui", "tỉ", "kỹ", "chỉ", "kim"]]
+    ['kỹ', 'lý', 'quy', 'tỷ', 'kỹ', 'chỉ', 'kim']
+    """
+    base, tone = _strip_tone(syllable)
+    if not _IY_SYLLABLE.match(base):
+        return syllable
+    return nfc(base[:-1] + "y" + tone)
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Remove every diacritic and lower-case: the form people type without Vietnamese keys.
+
+    >>> fold("Đường Dương Tỉnh Uỷ")
+    'duong duong tinh uy'
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_normalized: dict[str, str] = {}
+
+
+def normalize_syllable(syllable: str) -> str:
+    """Return the matching form of one NFC syllable: lower case, canonical tone placement."""
+    try:
+        return _normalized[syllable]
+    except KeyError:
+        if len(_normalized) > 500_000:
+            _normalized.clear()
+        found = _normalized[syllable] = canonical_tone(syllable.lower())
+        return found
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Tell whether a lower-case word is shaped like a Vietnamese syllable (tu, tư, hòa)."""
+    base = fold(word)
+    return bool(_SYLLABLE_SHAPE.match(base)) if base.isalpha() else False
+
+
+def has_diacritics(text: str) -> bool:
+    """Tell whether *text* carries any Vietnamese mark (or đ)."""
+    return fold(text) != text.lower()
+
+
+# --- Roman numerals -------------------------------------------------------------------
+
+_ROMAN_VALUES = (("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+ROMAN_MAX = 89  # I, V, X and L only: C, D and M are far more often letters (CD, MC, CV)
+
+
+def to_roman(value: int) -> str:
+    """Write 1..89 in upper-case Roman numerals."""
+    out = []
+    for letters, amount in _ROMAN_VALUES:
+        count, value = divmod(value, amount)
+        out.append(letters * count)
+    return "".join(out)
+
+
+_ROMAN_TABLE = {to_roman(n): n for n in range(1, ROMAN_MAX + 1)}
+
+
+def roman_value(word: str) -> int | None:
+    """Return the value of a well-formed upper-case Roman numeral in 1..89, else None."""
+    return _ROMAN_TABLE.get(word)
+
+
+# --- NFC with offsets -----------------------------------------------------------------
+
+_composing_starters: frozenset[str] | None = None
+
+
+def _starters_that_compose() -> frozenset[str]:
+    """Characters of combining class 0 that NFC can merge into the character before them."""
+    global _composing_starters
+    if _composing_starters is None:
+        found = set()
+        for code in range(sys.maxunicode + 1):
+            parts = unicodedata.decomposition(chr(code)).split()
+            if len(parts) == 2 and not parts[0].startswith("<"):
+                second = chr(int(parts[1], 16))
+                if not unicodedata.combining(second):
+                    found.add(second)
+        found.update(chr(c) for c in range(0x1161, 0x1176))  # Hangul vowel jamo
+        found.update(chr(c) for c in range(0x11A8, 0x11C3))  # Hangul final jamo
+        _composing_starters = frozenset(found)
+    return _composing_starters
+
+
+def nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Return (NFC text, map) where map[i] is the offset in *text* of NFC character i.
+
+    The map has one extra entry, len(text), so an NFC span [a, b) is the original span
+    [map[a], map[b]). Returns map None when *text* is already NFC (the identity).
+    A cluster that NFC changes (a letter and its marks) is never split: positions
+    inside it map to its end. For Vietnamese every such cluster composes to one
+    character, so a span of NFC text always maps to original text that normalizes to it.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    merging = _starters_that_compose()
+    pieces: list[str] = []
+    mapping: list[int] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (unicodedata.combining(text[i]) or text[i] in merging):
+            continue
+        chunk = text[start:i]
+        composed = nfc(chunk)
+        pieces.append(composed)
+        if composed == chunk:
+            mapping.extend(range(start, i))
+        else:  # a span cannot end inside a changed cluster: it snaps outward to the end
+            mapping.append(start)
+            mapping.extend([i] * (len(composed) - 1))
+        start = i
+    mapping.append(len(text))
+    return "".join(pieces), mapping
