@@ -167,6 +167,7 @@ class AbbreviationFilter(Filter):
             token.text = " ".join(word)
             token.startchar, token.endchar = start, end
             yield renumber(token)
+            token.gap = False
 
 
 class _Renumber:
@@ -237,6 +238,26 @@ class SyllableFilter(Filter):
                     token.pos = pos
                     pos += 1
                 yield token
+                token.gap = False  # only the first syllable of a word follows punctuation
+
+
+class BigramFilter(Filter):
+    """Join each syllable to the next one ("tổ chức", "chức đảng"): cheap proximity.
+
+    Pairs never span punctuation, so "Hà Nội, Hải Phòng" yields no "nội hải".
+    """
+
+    def __call__(self, tokens):
+        previous = None  # (text, startchar, pos) of the syllable before
+        for token in tokens:
+            current = (token.text, token.startchar, token.pos if token.positions else None)
+            if previous is not None and not token.gap:
+                token.text = f"{previous[0]} {current[0]}"
+                token.startchar = previous[1]
+                if token.positions:
+                    token.pos = previous[2]
+                yield token
+            previous = current
 
 
 class SpellingVariantFilter(Filter):
@@ -279,3 +300,13 @@ def syllable_analyzer(abbreviations: Abbreviations | None = None):
 def folded_analyzer(abbreviations: Abbreviations | None = None):
     """Terms are syllables without diacritics; positions equal those of syllable_analyzer."""
     return syllable_analyzer(abbreviations) | FoldFilter()
+
+
+def bigram_analyzer(abbreviations: Abbreviations | None = None):
+    """Terms are pairs of adjacent syllables: "tổ chức", "chức đảng"."""
+    return syllable_analyzer(abbreviations) | BigramFilter()
+
+
+def folded_bigram_analyzer(abbreviations: Abbreviations | None = None):
+    """Terms are pairs of adjacent folded syllables: "to chuc", "chuc dang"."""
+    return folded_analyzer(abbreviations) | BigramFilter()

@@ -1,0 +1,329 @@
+"""Raw article text -> Article: title, date, author, source, places and a clean body.
+
+News pages saved as text carry more than the story: a date line, photo captions printed
+twice, a byline, the newspaper's name and sometimes the site's navigation. The body kept
+here is the story in reading order, captions included once and marked (they weigh less
+in ranking), everything else moved into fields or dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .places import places_in
+from .text import fold
+
+TITLE_LENGTH = 120  # a title cut from the lead ends at a word boundary near this length
+
+
+@dataclass
+class Article:
+    """One news article, ready to index."""
+
+    id: str
+    title: str
+    body: str
+    captions: list[tuple[int, int]] = field(default_factory=list)  # spans of body
+    date: str | None = None  # ISO 8601: "2023-10-02", "2020-10-13T14:21", "2022-07"
+    author: str | None = None
+    source: str | None = None
+    places: list[str] = field(default_factory=list)
+    url: str | None = None
+
+
+# --- dates ----------------------------------------------------------------------------
+
+_WEEKDAY_LINE = re.compile(
+    r"^\s*(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|cn)\s*,?\s*"
+    r"(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+    r"(?:\s*[,|-]?\s*(\d{1,2})[:h](\d{2}))?\b.{0,20}$",
+    re.IGNORECASE,
+)
+_TIMESTAMP_LINE = re.compile(
+    r"^\s*(?:(\d{1,2})[:h](\d{2})\s*(?:\|\s*)?)?(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:\s*[,|-]?\s*(\d{1,2})[:h](\d{2}))?\s*(?:\(?GMT[+\-]?\d*\)?)?\s*$",
+    re.IGNORECASE,
+)
+_ISO_LINE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?)?\s*$")
+_DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", re.IGNORECASE)
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[-/]\s*(\d{1,2})(?![\d/-])")
+
+
+def iso_date(year, month, day=None, hour=None, minute=None) -> str | None:
+    """Return an ISO 8601 string for a real calendar date, else None."""
+    try:
+        if day is None:
+            date(int(year), int(month), 1)
+            return f"{int(year):04d}-{int(month):02d}"
+        if hour is None:
+            return date(int(year), int(month), int(day)).isoformat()
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute))
+        return moment.isoformat(timespec="minutes")
+    except ValueError:
+        return None
+
+
+def _date_line(line: str) -> str | None:
+    """Return the ISO date if *line* is a date line ("Thứ hai, 02/10/2023", "13/10/2020 14:21")."""
+    if match := _WEEKDAY_LINE.match(line):
+        day, month, year, hour, minute = match.groups()
+        return iso_date(year, month, day, hour, minute)
+    if match := _TIMESTAMP_LINE.match(line):
+        hour1, minute1, day, month, year, hour2, minute2 = match.groups()
+        return iso_date(year, month, day, hour1 or hour2, minute1 or minute2)
+    if match := _ISO_LINE.match(line):
+        return iso_date(*match.groups())
+    return None
+
+
+def _date_prefix(line: str) -> tuple[str | None, str]:
+    """Read a "date 2022-07 (GLO)- Chiều 15-7, ..." prefix: (ISO date, line without it)."""
+    match = _DATE_PREFIX.match(line)
+    if not match:
+        return None, line
+    year, month, day = match.groups()
+    rest = line[match.end() :]
+    if day is None:  # the lead often names the day: "Chiều 15-7", "Ngày 15/7"
+        for found in _DAY_MONTH.finditer(rest[:100]):
+            if int(found.group(2)) == int(month):
+                day = found.group(1)
+                break
+    return iso_date(year, month, day) or iso_date(year, month), rest
+
+
+# --- the end of the page: site chrome, source, byline -----------------------------------
+
+_CHROME = re.compile(
+    r"^(?:tìm kiếm|tin nóng|tin tiêu điểm|tin mới|tin khác|tin liên quan|tin cùng chuyên mục"
+    r"|bài viết liên quan|xem thêm|đọc thêm|lịch công tác|website liên kết|liên kết website"
+    r"|thống kê truy cập|hôm nay|hôm qua|tuần này|tháng này|đã truy cập|đang truy cập"
+    r"|đang online|đang trực tuyến|tổng (?:số )?lượt truy cập|lượt truy cập|lượt xem"
+    r"|chia sẻ|bình luận|gửi bình luận|ý kiến bạn đọc|in bài|trang chủ|về đầu trang"
+    r"|từ khóa|từ khoá|tags?\b|facebook|twitter|zalo|e-?mail\b|liên hệ|bản quyền|©|copyright"
+    r"|quảng cáo|đăng nhập|đăng ký|rss|video|podcast|multimedia|thời tiết|tỷ giá|giá vàng)",
+    re.IGNORECASE,
+)
+_COUNTER = re.compile(r"^[^\d:]{1,40}:\s*[\d.,]+\s*$")  # "Hôm nay: 541"
+_SOURCE = re.compile(r"^(?:theo\s+|nguồn\s*:\s*)?((?:báo|tạp chí|đài|thông tấn)\b.{2,60}?)\.?$", re.I)
+_SOURCE_CITED = re.compile(r"^\(?(?:theo|nguồn\s*:)\s+(.{2,60}?)\)?\.?$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
+_AGENCY_TAG = re.compile(r"^\s*\(([A-ZĐ]{2,12})\)\s*[-–—:]\s*")
+AGENCIES = {
+    "GLO": "Báo Gia Lai",
+    "TTXVN": "TTXVN",
+    "VOV": "VOV",
+    "VTV": "VTV",
+    "QĐND": "Báo Quân đội nhân dân",
+    "NDĐT": "Báo Nhân Dân điện tử",
+    "PLO": "Báo Pháp Luật TP.HCM",
+    "QNO": "Báo Quảng Nam",
+    "BĐT": "Báo Đấu thầu",
+}
+
+
+def _is_chrome(line: str) -> bool:
+    text = line.strip()
+    return bool(_CHROME.match(text) or _COUNTER.match(text)) and len(text) <= 80
+
+
+def _byline(line: str) -> str | None:
+    """Return the author's name if *line* is a byline ("THANH MAI", "Duy Phương.")."""
+    text = line.strip().rstrip(".").strip()
+    if not text or len(text) > 60 or any(c.isdigit() for c in text):
+        return None
+    names = [n.strip() for n in re.split(r"\s*(?:[-–,&]|\bvà\b)\s*", text) if n.strip()]
+    words = [w for name in names for w in name.split()]
+    if not 1 <= len(words) <= 8 or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    if not all(w[0].isupper() for w in words):
+        return None
+    if text.isupper() or text.upper() == text:
+        names = [n.title() for n in names]
+    return " - ".join(names) if len(names) > 1 else names[0]
+
+
+def _source_line(line: str) -> str | None:
+    text = line.strip()
+    if match := _SOURCE.match(text):
+        return match.group(1).strip()
+    if match := _SOURCE_CITED.match(text):
+        return match.group(1).strip()
+    return None
+
+
+# --- captions and duplicates ------------------------------------------------------------
+
+_PHOTO = re.compile(r"(?:\bẢnh\s*:|\(Ảnh\b|\bTrong ảnh\b|\bẢnh minh họa\b|\bẢnh minh hoạ\b|^Ảnh\b)")
+_SENTENCE_END = tuple(".!?…:;”\")»")
+
+
+def _key(line: str) -> str:
+    return "".join(c for c in fold(line) if c.isalnum())
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if min(len(ka), len(kb)) < 0.75 * max(len(ka), len(kb)):
+        return False  # a caption repeated inside a longer paragraph is not a repeat
+    return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio() >= 0.85
+
+
+def _is_punctuated(line: str) -> bool:
+    return line.rstrip().endswith(_SENTENCE_END)
+
+
+# --- title -----------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"(?<![A-ZĐ]\w)(?<![A-ZĐ])[.!?…](?=\s+[\"“'(]?[^\W\d_])")
+
+
+def first_sentence(text: str, limit: int = TITLE_LENGTH) -> str:
+    """Return the first sentence of *text*, cut at a word boundary near *limit* characters."""
+    text = " ".join(text.split())
+    match = _SENTENCE_BREAK.search(text)
+    sentence = text[: match.start() + 1] if match else text
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence.rfind(" ", 0, limit + 1)
+    if cut < limit // 2:  # one enormous word: cut inside it rather than keep it all
+        cut = limit
+    return sentence[:cut].rstrip(" ,;:–-") + "…"
+
+
+def _looks_like_headline(line: str) -> bool:
+    text = line.strip()
+    return 8 <= len(text) <= 250 and not text.endswith((".", ";", ",", ":")) and not _PHOTO.search(text)
+
+
+# --- the parser --------------------------------------------------------------------------
+
+
+def parse(text: str, id: str, *, title: str | None = None, **known) -> Article:
+    """Turn raw article text into an Article; *title* and *known* fields win over guesses.
+
+    *known* may hold date, author, source and url, as JSON Lines records give them.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = text.split("\n")
+
+    # site chrome, then the source and the byline, from the end
+    while lines and (not lines[-1].strip() or _is_chrome(lines[-1])):
+        lines.pop()
+    author = source = None
+    for _ in range(2):
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if not lines or len(lines) < 2:
+            break
+        last = lines[-1]
+        if source is None and (found := _source_line(last)):
+            source = found
+        elif source is None and last.strip().rstrip(".") in AGENCIES:
+            source = AGENCIES[last.strip().rstrip(".")]
+        elif author is None and (found := _byline(last)):
+            author = found
+        else:
+            break
+        lines.pop()
+
+    # the date line (or "date 2022-07" prefix) among the first lines
+    when = None
+    for i, line in enumerate(lines[:8]):
+        if not line.strip():
+            continue
+        if found := _date_line(line):
+            when = found
+            lines[i] = ""
+            break
+        found, rest = _date_prefix(line)
+        if found:
+            when, lines[i] = found, rest
+            break
+
+    # the headline: the first line, when it reads like one
+    headline = None
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if title is None and nonblank and len(nonblank) > 1:
+        first = lines[nonblank[0]]
+        if _looks_like_headline(first):
+            headline = " ".join(first.split())
+            lines[nonblank[0]] = ""
+
+    paragraphs, captions = _paragraphs(lines, after_headline=headline is not None)
+    body_parts, spans, offset = [], [], 0
+    for paragraph, is_caption in zip(paragraphs, captions):
+        if is_caption:
+            spans.append((offset, offset + len(paragraph)))
+        body_parts.append(paragraph)
+        offset += len(paragraph) + 2
+    body = "\n\n".join(body_parts)
+
+    lead = next((p for p, c in zip(paragraphs, captions) if not c), "")
+    if title is None:
+        title = headline
+    if title is None:
+        cleaned = _AGENCY_TAG.sub("", lead)
+        title = first_sentence(cleaned) if cleaned else ""
+    if source is None and (tag := _AGENCY_TAG.match(lead)):
+        source = AGENCIES.get(tag.group(1))
+    return Article(
+        id=id,
+        title=title.strip(),
+        body=body,
+        captions=spans,
+        date=known.get("date") or when,
+        author=known.get("author") or author,
+        source=known.get("source") or source,
+        places=places_in(body, title, lead),
+        url=known.get("url"),
+    )
+
+
+def _paragraphs(lines: list[str], after_headline: bool) -> tuple[list[str], list[bool]]:
+    """Return the body's paragraphs and which of them are photo captions.
+
+    A caption is a line that names a photo ("Ảnh:", "Trong ảnh"), a line printed twice
+    (a page's alt text and caption), or an unpunctuated line between the headline and
+    the lead, or in a run of unpunctuated lines inside the body.
+    """
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        stripped = " ".join(line.split())
+        if not stripped:
+            if blocks[-1]:
+                blocks.append([])
+        elif sum(c.isalpha() for c in stripped) >= 2:
+            blocks[-1].append(stripped)
+    blocks = [b for b in blocks if b]
+
+    paragraphs: list[str] = []
+    captions: list[bool] = []
+    seen_lead = not after_headline
+    for block in blocks:
+        run_unpunctuated = len(block) > 1 and all(not _is_punctuated(x) for x in block)
+        for line in block:
+            duplicate = next(
+                (k for k in range(len(paragraphs) - 1, max(len(paragraphs) - 3, -1), -1)
+                 if _near_duplicate(paragraphs[k], line)),
+                None,
+            )
+            if duplicate is not None:  # keep the fuller of the two, as a caption
+                if len(line) > len(paragraphs[duplicate]):
+                    paragraphs[duplicate] = line
+                captions[duplicate] = True
+                continue
+            caption = bool(_PHOTO.search(line)) or run_unpunctuated
+            if not seen_lead and not _is_punctuated(line):
+                caption = True
+            elif _is_punctuated(line):
+                seen_lead = True
+            paragraphs.append(line)
+            captions.append(caption)
+    return paragraphs, captions

@@ -1,0 +1,399 @@
+"""Full (atomic) and incremental indexing, in parallel, with progress and a summary.
+
+The main process reads sources and is the one Whoosh writer; worker processes decode,
+parse and analyse articles (the expensive part) and send back ready postings. Work in
+flight is bounded, so memory stays flat however large the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from . import storage
+from .abbreviations import Abbreviations
+from .postings import analyze
+from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
+from .sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
+
+BATCH_RECORDS = 16  # records sent to a worker at once
+BATCH_BYTES = 1 << 20
+WRITER_MB = 256  # Whoosh's posting pool in memory before it spills to disk
+
+
+@dataclass
+class Summary:
+    """What a build or update did."""
+
+    indexed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+    published: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = self.chars / self.seconds if self.seconds else 0.0
+        return (
+            f"indexed {self.indexed:,} · unchanged {self.unchanged:,} · deleted {self.deleted:,}"
+            f" · skipped {self.skipped:,} · failed {self.failed:,}"
+            f" — {self.chars:,} characters in {self.seconds:.1f} s ({rate:,.0f} characters/s)"
+        )
+
+    def as_dict(self) -> dict:
+        info = asdict(self)
+        info["problems"] = self.problems[:100]
+        return info
+
+
+class Reporter:
+    """Progress bar on a terminal, problems always, the summary unless quiet."""
+
+    def __init__(self, total: int | None, quiet: bool, stream=None):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.bar = None
+        if not quiet and self.stream.isatty():
+            from tqdm import tqdm
+
+            tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
+            self.bar = tqdm(total=total, unit=" doc", file=self.stream, dynamic_ncols=True)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update()
+
+    def say(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def close(self, summary: Summary) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if not self.quiet:
+            print(summary.line(), file=self.stream, flush=True)
+
+
+# --- worker side -----------------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _init_worker(schema) -> None:
+    _worker["analyzer"] = schema["body_w"].analyzer
+    _worker["formats"] = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}
+
+
+def prepare(record: Record) -> tuple[dict, int] | Problem:
+    """Turn one Record into (Whoosh document fields, characters), or a Problem."""
+    try:
+        article = to_article(record)
+        if isinstance(article, Problem):
+            return article
+        analyzer, formats = _worker["analyzer"], _worker["formats"]
+        doc = {
+            "id": article.id,
+            "hash": record.hash,
+            "origin": record.origin,
+            "title": article.title,
+            "body": article.body,
+            "captions": article.captions,
+            "date": article.date,
+            "date_key": date_key(article.date),
+            "author": article.author,
+            "source": article.source,
+            "url": article.url,
+            "author_f": article.author,
+        }
+        if article.places:
+            doc["place"] = ",".join(article.places)
+            doc["_stored_place"] = article.places
+            doc["place_list"] = "|".join(article.places).encode("utf-8")
+            doc["place_f"] = " ; ".join(article.places)
+        spans = {}
+        for name, text, weak in (("title", article.title, ()), ("body", article.body, article.captions)):
+            postings, spans[name] = analyze(text, analyzer, formats, weak)
+            for suffix, value in postings.items():
+                doc[f"{name}_{suffix}"] = value
+        doc["spans"] = spans
+        return {k: v for k, v in doc.items() if v is not None}, len(article.title) + len(article.body)
+    except Exception as error:  # a bug must cost one article, not the build
+        return Problem(record.where, "failed", f"internal error: {type(error).__name__}: {error}")
+
+
+def _prepare_batch(records: list[Record]) -> list:
+    return [prepare(record) for record in records]
+
+
+def _batches(records):
+    batch, size = [], 0
+    for record in records:
+        batch.append(record)
+        size += len(record.data)
+        if len(batch) >= BATCH_RECORDS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _prepared(records, schema, workers: int):
+    """Yield (record, prepare(record)) in input order, using *workers* processes."""
+    if workers <= 1:
+        _init_worker(schema)
+        for record in records:
+            yield record, prepare(record)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(schema,)) as pool:
+        pending = deque()
+        for batch in _batches(records):
+            pending.append((batch, pool.apply_async(_prepare_batch, (batch,))))
+            if len(pending) >= workers * 3:
+                yield from _finished(pending.popleft())
+        while pending:
+            yield from _finished(pending.popleft())
+
+
+def _finished(item):
+    batch, result = item
+    yield from zip(batch, result.get())
+
+
+# --- main side -------------------------------------------------------------------------
+
+
+class _Run:
+    """The state of one build or update: counts, duplicates, the report."""
+
+    def __init__(self, reporter: Reporter):
+        self.summary = Summary()
+        self.reporter = reporter
+        self.serial = uuid.uuid4().hex[:12]
+        self.added: dict[str, tuple[str, str]] = {}  # id -> (serial, where) in this run
+        self.superseded: list[str] = []
+        self.seen_ids: set[str] = set()
+
+    def problem(self, problem: Problem) -> None:
+        setattr(self.summary, problem.status, getattr(self.summary, problem.status) + 1)
+        self.summary.problems.append(str(problem))
+        self.reporter.say(str(problem))
+
+    def add(self, writer, record: Record, result, update: bool) -> None:
+        self.reporter.advance()
+        if isinstance(result, Problem):
+            self.problem(result)
+            return
+        doc, chars = result
+        doc_id = doc["id"]
+        serial = f"{self.serial}:{len(self.added)}:{self.summary.indexed}"
+        doc["serial"] = serial
+        if doc_id in self.added:
+            previous_serial, previous_where = self.added[doc_id]
+            self.reporter.say(f"{record.where}: warning: duplicate id {doc_id!r} (also {previous_where}): the last one wins")
+            self.superseded.append(previous_serial)
+        self.added[doc_id] = (serial, record.where)
+        self.seen_ids.add(doc_id)
+        if update:
+            writer.update_document(**doc)
+        else:
+            writer.add_document(**doc)
+        self.summary.indexed += 1
+        self.summary.chars += chars
+
+    def remove_superseded(self, ix) -> None:
+        if not self.superseded:
+            return
+        writer = ix.writer()
+        for serial in self.superseded:
+            writer.delete_by_term("serial", serial)
+        writer.commit(merge=False)
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers else (os.cpu_count() or 1)
+
+
+def build(
+    index_dir: str | Path,
+    sources: list[str | Path],
+    *,
+    workers: int | None = None,
+    quiet: bool = False,
+    strict: bool = False,
+    abbreviations: str | Path | None = None,
+    max_bytes: int = MAX_BYTES,
+    stream=None,
+) -> Summary:
+    """Rebuild the index at *index_dir* from *sources*; publish it only when complete.
+
+    The new index replaces the old one atomically, and only if something could be
+    indexed (and, with *strict*, nothing failed). Raises storage.IndexBusy when another
+    build or update is running.
+    """
+    started = time.monotonic()
+    schema = build_schema(Abbreviations.from_file(abbreviations))
+    reporter = Reporter(count(sources), quiet, stream)
+    run = _Run(reporter)
+    with storage.locked(index_dir):
+        building = storage.new_generation(index_dir)
+        try:
+            ix = whoosh_index.create_in(building, schema)
+            writer = ix.writer(limitmb=WRITER_MB)
+            try:
+                for record, result in _prepared(_unread(read(sources, max_bytes), run), schema, _workers(workers)):
+                    run.add(writer, record, result, update=False)
+            except BaseException:
+                writer.cancel()
+                raise
+            summary = run.summary
+            if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
+                writer.cancel()
+                shutil.rmtree(building, ignore_errors=True)
+                reporter.say("nothing was published: " + ("strict mode and problems above" if summary.indexed else "no document could be indexed"))
+            else:
+                writer.commit()
+                run.remove_superseded(ix)
+                summary.seconds = time.monotonic() - started
+                storage.write_info(building, "build.json", _info(sources, summary))
+                storage.publish(index_dir, building)
+                summary.published = True
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+    run.summary.seconds = time.monotonic() - started
+    reporter.close(run.summary)
+    return run.summary
+
+
+def update(
+    index_dir: str | Path,
+    sources: list[str | Path],
+    *,
+    workers: int | None = None,
+    quiet: bool = False,
+    strict: bool = False,
+    abbreviations: str | Path | None = None,
+    max_bytes: int = MAX_BYTES,
+    stream=None,
+) -> Summary:
+    """Bring the index up to date with *sources*: add new, re-index changed, drop vanished.
+
+    A document is unchanged when its content hash is; documents of a folder source
+    whose file is gone are deleted. Without an index yet, this is a build.
+    """
+    try:
+        storage.current_path(index_dir)
+    except storage.IndexNotFound:
+        return build(index_dir, sources, workers=workers, quiet=quiet, strict=strict,
+                     abbreviations=abbreviations, max_bytes=max_bytes, stream=stream)
+    started = time.monotonic()
+    reporter = Reporter(count(sources), quiet, stream)
+    run = _Run(reporter)
+    with storage.locked(index_dir):
+        path = storage.current_path(index_dir)
+        ix = whoosh_index.open_dir(path)
+        known, by_origin = _known(ix)
+        folders = {str(Path(s).resolve()) for s in sources if is_folder_source(s)}
+
+        def changed(records):
+            for record in records:
+                if isinstance(record, Record) and record.hash in known:
+                    run.summary.unchanged += 1
+                    run.seen_ids.add(known[record.hash])
+                    reporter.advance()
+                    continue
+                yield record
+
+        writer = ix.writer(limitmb=WRITER_MB)
+        try:
+            for record, result in _prepared(changed(_unread(read(sources, max_bytes), run)), ix.schema, _workers(workers)):
+                run.add(writer, record, result, update=True)
+            for origin in folders:
+                for doc_id in by_origin.get(origin, ()):
+                    if doc_id not in run.seen_ids:
+                        writer.delete_by_term("id", doc_id)
+                        run.summary.deleted += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        summary = run.summary
+        if strict and (summary.failed or summary.skipped):
+            writer.cancel()
+            reporter.say("nothing was changed: strict mode and problems above")
+        else:
+            writer.commit()
+            run.remove_superseded(ix)
+            summary.published = True
+            summary.seconds = time.monotonic() - started
+            storage.write_info(path, "update.json", _info(sources, summary))
+    run.summary.seconds = time.monotonic() - started
+    reporter.close(run.summary)
+    return run.summary
+
+
+def _unread(items, run: _Run):
+    """Pass Records on; count and report the Problems met while reading."""
+    for item in items:
+        if isinstance(item, Problem):
+            run.reporter.advance()
+            run.problem(item)
+        else:
+            yield item
+
+
+def _known(ix) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Return {content hash: id} and {origin: [id]} for the live documents of *ix*."""
+    known: dict[str, str] = {}
+    by_origin: dict[str, list[str]] = {}
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("hash")
+        for docnum in reader.all_doc_ids():
+            known[hashes[docnum]] = ids[docnum]
+        for origin in reader.lexicon("origin"):
+            origin = origin.decode("utf-8")
+            postings = reader.postings("origin", origin)
+            by_origin[origin] = [ids[d] for d in postings.all_ids() if not reader.is_deleted(d)]
+    return known, by_origin
+
+
+def _info(sources, summary: Summary) -> dict:
+    info = summary.as_dict()
+    info["sources"] = [str(Path(s).resolve()) for s in sources]
+    info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return info
+
+
+def stats(index_dir: str | Path) -> dict:
+    """Return documents, fields, size on disk and the last build and update of an index."""
+    path = storage.current_path(index_dir)
+    ix = whoosh_index.open_dir(path)
+    with ix.reader() as reader:
+        documents, all_docs = reader.doc_count(), reader.doc_count_all()
+    size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return {
+        "index": str(Path(index_dir)),
+        "generation": path.name,
+        "documents": documents,
+        "deleted_pending_merge": all_docs - documents,
+        "fields": {name: type(f).__name__ for name, f in ix.schema.items()},
+        "text_fields": list(TEXT_FIELDS),
+        "size_bytes": size,
+        "last_build": storage.read_info(path, "build.json"),
+        "last_update": storage.read_info(path, "update.json"),
+    }

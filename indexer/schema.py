@@ -1,0 +1,95 @@
+"""The Whoosh schema: which fields, analyzed how, stored or not.
+
+Each text field (title, body) is indexed in five representations, named by suffix:
+``_w`` pyvi words, ``_s`` syllables, ``_f`` folded syllables, ``_b`` pairs of adjacent
+syllables and ``_fb`` pairs of folded ones (see analysis.py). Syllables and folded
+syllables share positions, so one stored table of character spans (``spans``) serves
+highlighting for both; the pairs carry proximity without the cost of phrase queries.
+"""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+
+from .abbreviations import Abbreviations
+from .analysis import (
+    bigram_analyzer,
+    folded_analyzer,
+    folded_bigram_analyzer,
+    syllable_analyzer,
+    word_analyzer,
+)
+
+TEXT_FIELDS = ("title", "body")
+REPRESENTATIONS = ("w", "s", "f", "b", "fb")
+
+
+class Postings:
+    """A field's postings computed ahead (in a worker process): the items of field.index()."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def __getstate__(self):
+        return self.items
+
+    def __setstate__(self, items):
+        self.items = items
+
+
+class VietnameseText(fields.TEXT):
+    """A TEXT field that also accepts Postings computed ahead instead of a string."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
+    """Return the schema, its analyzers carrying *abbreviations* (built-ins plus the user's)."""
+    table = abbreviations if abbreviations is not None else Abbreviations()
+    analyzers = {
+        "w": word_analyzer(table),
+        "s": syllable_analyzer(table),
+        "f": folded_analyzer(table),
+        "b": bigram_analyzer(table),
+        "fb": folded_bigram_analyzer(table),
+    }
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        serial=fields.ID(),  # one per record of a run: lets a later duplicate replace it
+        hash=fields.ID(sortable=True),  # content hash, for incremental updates
+        origin=fields.ID(),  # the folder or file the document came from
+        title=fields.STORED(),
+        body=fields.STORED(),
+        captions=fields.STORED(),  # [(start, end)] photo captions in body
+        spans=fields.STORED(),  # {"title": bytes, "body": bytes}: see postings.encode_spans
+        date=fields.STORED(),  # ISO 8601 text, or absent
+        date_key=fields.NUMERIC(int, bits=64, sortable=True, signed=False),  # YYYYMMDDhhmm
+        author=fields.ID(stored=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True),
+        place=fields.KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        place_list=fields.COLUMN(columns.VarBytesColumn()),  # b"A|B": facet counts
+        url=fields.STORED(),
+        author_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for author: queries
+        place_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for place: queries
+    )
+    for name in TEXT_FIELDS:
+        schema.add(f"{name}_w", VietnameseText(analyzer=analyzers["w"], phrase=False))
+        schema.add(f"{name}_s", VietnameseText(analyzer=analyzers["s"], phrase=True))
+        schema.add(f"{name}_f", VietnameseText(analyzer=analyzers["f"], phrase=True))
+        schema.add(f"{name}_b", VietnameseText(analyzer=analyzers["b"], phrase=False))
+        schema.add(f"{name}_fb", VietnameseText(analyzer=analyzers["fb"], phrase=False))
+    return schema
+
+
+def date_key(iso: str | None) -> int | None:
+    """Return an ISO date as a sortable integer YYYYMMDDhhmm ("2022-07" sorts as the 1st)."""
+    if not iso:
+        return None
+    digits = "".join(c for c in iso if c.isdigit())
+    digits = (digits + "01" if len(digits) == 6 else digits)[:12]
+    return int(digits.ljust(12, "0"))

@@ -1,0 +1,153 @@
+"""The index directory: generations, the CURRENT pointer, the writers' lock.
+
+A full build writes a new generation beside the live one and then replaces the
+one-line file CURRENT, which is atomic: readers see the old index or the new one,
+never a half-built one, and a killed build leaves only a stray folder that the next
+build removes. Updates commit into the current generation (Whoosh commits are atomic
+too). One process writes at a time, under an advisory lock that the kernel releases
+when its holder dies, so no stale lock can block the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+CURRENT = "CURRENT"
+LOCK = ".lock"
+GENERATION_PREFIX = "gen-"
+BUILDING_PREFIX = "building-"
+KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
+
+
+class IndexNotFound(Exception):
+    """There is no index at the given directory."""
+
+
+class IndexBusy(Exception):
+    """Another build or update holds the index's lock."""
+
+
+def current_path(index_dir: str | Path) -> Path:
+    """Return the folder of the live Whoosh index inside *index_dir*."""
+    root = Path(index_dir)
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        if whoosh_index.exists_in(root):  # a plain Whoosh index folder
+            return root
+        raise IndexNotFound(f"no index at {root}: run `python -m indexer build --index {root} SOURCE`") from None
+    return root / name
+
+
+def generation_marker(index_dir: str | Path) -> tuple[str, int]:
+    """Return (live folder, Whoosh generation): it changes whenever a build or update lands.
+
+    Cheap enough to call on every request: one small file read and one directory listing.
+    """
+    path = current_path(index_dir)
+    generations = [
+        int(name[len("_MAIN_") : -len(".toc")])
+        for name in os.listdir(path)
+        if name.startswith("_MAIN_") and name.endswith(".toc") and name[6:-4].isdigit()
+    ]
+    return str(path), max(generations, default=-1)
+
+
+def open_index(index_dir: str | Path):
+    """Open the live Whoosh index of *index_dir*."""
+    path = current_path(index_dir)
+    try:
+        return whoosh_index.open_dir(path)
+    except (whoosh_index.EmptyIndexError, FileNotFoundError):
+        raise IndexNotFound(f"no index at {index_dir}") from None
+
+
+@contextlib.contextmanager
+def locked(index_dir: str | Path, wait: float = 0.0):
+    """Hold the writers' lock of *index_dir*; raise IndexBusy if another writer has it."""
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"{root} is being built or updated by another process") from None
+                time.sleep(0.2)
+        yield root
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def new_generation(index_dir: str | Path) -> Path:
+    """Create an empty folder for a build; call only while holding the lock."""
+    root = Path(index_dir)
+    for stale in root.glob(BUILDING_PREFIX + "*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    path = root / f"{BUILDING_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
+    path.mkdir()
+    return path
+
+
+def publish(index_dir: str | Path, building: Path) -> Path:
+    """Make the finished build at *building* the live index, atomically; prune old ones."""
+    root = Path(index_dir)
+    final = root / (GENERATION_PREFIX + building.name[len(BUILDING_PREFIX) :])
+    _fsync_tree(building)
+    building.rename(final)
+    pointer = root / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+    pointer.write_text(final.name + "\n", encoding="utf-8")
+    with open(pointer, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(pointer, root / CURRENT)
+    _fsync_dir(root)
+    generations = sorted(root.glob(GENERATION_PREFIX + "*"), key=lambda p: p.stat().st_mtime)
+    for old in generations[:-KEEP_GENERATIONS]:
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for item in path.iterdir():
+        if item.is_file():
+            with open(item, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(path)
+
+
+def write_info(path: Path, name: str, info: dict) -> None:
+    """Write a JSON record (build.json, update.json) into a generation, atomically."""
+    temporary = path / f".{name}.tmp"
+    temporary.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path / name)
+
+
+def read_info(path: Path, name: str) -> dict | None:
+    """Read a JSON record written by write_info, or None."""
+    try:
+        return json.loads((path / name).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
