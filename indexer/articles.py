@@ -107,7 +107,9 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _COUNTER = re.compile(r"^[^\d:]{1,40}:\s*[\d.,]+\s*$")  # "Hôm nay: 541"
-_SOURCE = re.compile(r"^(?:theo\s+|nguồn\s*:\s*)?((?:báo|tạp chí|đài|thông tấn)\b.{2,60}?)\.?$", re.I)
+_SOURCE = re.compile(
+    r"^(?:theo\s+|nguồn\s*:\s*)?((?:báo|tạp chí|đài|thông tấn)\b.{2,60}?)\.?$", re.I
+)
 _SOURCE_CITED = re.compile(r"^\(?(?:theo|nguồn\s*:)\s+(.{2,60}?)\)?\.?$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
 _AGENCY_TAG = re.compile(r"^\s*\(([A-ZĐ]{2,12})\)\s*[-–—:]\s*")
@@ -157,7 +159,7 @@ def _source_line(line: str) -> str | None:
 # --- captions and duplicates ------------------------------------------------------------
 
 _PHOTO = re.compile(r"(?:\bẢnh\s*:|\(Ảnh\b|\bTrong ảnh\b|\bẢnh minh họa\b|\bẢnh minh hoạ\b|^Ảnh\b)")
-_SENTENCE_END = tuple(".!?…:;”\")»")
+_SENTENCE_END = tuple('.!?…:;”")»')
 
 
 def _key(line: str) -> str:
@@ -199,7 +201,11 @@ def first_sentence(text: str, limit: int = TITLE_LENGTH) -> str:
 
 def _looks_like_headline(line: str) -> bool:
     text = line.strip()
-    return 8 <= len(text) <= 250 and not text.endswith((".", ";", ",", ":")) and not _PHOTO.search(text)
+    return (
+        8 <= len(text) <= 250
+        and not text.endswith((".", ";", ",", ":"))
+        and not _PHOTO.search(text)
+    )
 
 
 # --- the parser --------------------------------------------------------------------------
@@ -310,8 +316,11 @@ def _paragraphs(lines: list[str], after_headline: bool) -> tuple[list[str], list
         run_unpunctuated = len(block) > 1 and all(not _is_punctuated(x) for x in block)
         for line in block:
             duplicate = next(
-                (k for k in range(len(paragraphs) - 1, max(len(paragraphs) - 3, -1), -1)
-                 if _near_duplicate(paragraphs[k], line)),
+                (
+                    k
+                    for k in range(len(paragraphs) - 1, max(len(paragraphs) - 3, -1), -1)
+                    if _near_duplicate(paragraphs[k], line)
+                ),
                 None,
             )
             if duplicate is not None:  # keep the fuller of the two, as a caption

@@ -125,12 +125,17 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
             doc["place_list"] = "|".join(article.places).encode("utf-8")
             doc["place_f"] = " ; ".join(article.places)
         spans = {}
-        for name, text, weak in (("title", article.title, ()), ("body", article.body, article.captions)):
+        for name, text, weak in (
+            ("title", article.title, ()),
+            ("body", article.body, article.captions),
+        ):
             postings, spans[name] = analyze(text, analyzer, formats, weak)
             for suffix, value in postings.items():
                 doc[f"{name}_{suffix}"] = value
         doc["spans"] = spans
-        return {k: v for k, v in doc.items() if v is not None}, len(article.title) + len(article.body)
+        return {k: v for k, v in doc.items() if v is not None}, len(article.title) + len(
+            article.body
+        )
     except Exception as error:  # a bug must cost one article, not the build
         return Problem(record.where, "failed", f"internal error: {type(error).__name__}: {error}")
 
@@ -204,7 +209,10 @@ class _Run:
         doc["serial"] = serial
         if doc_id in self.added:
             previous_serial, previous_where = self.added[doc_id]
-            self.reporter.say(f"{record.where}: warning: duplicate id {doc_id!r} (also {previous_where}): the last one wins")
+            self.reporter.say(
+                f"{record.where}: warning: duplicate id {doc_id!r} (also {previous_where}):"
+                " the last one wins"
+            )
             self.superseded.append(previous_serial)
         self.added[doc_id] = (serial, record.where)
         self.seen_ids.add(doc_id)
@@ -255,7 +263,9 @@ def build(
             ix = whoosh_index.create_in(building, schema)
             writer = ix.writer(limitmb=WRITER_MB)
             try:
-                for record, result in _prepared(_unread(read(sources, max_bytes), run), schema, _workers(workers)):
+                for record, result in _prepared(
+                    _unread(read(sources, max_bytes), run), schema, _workers(workers)
+                ):
                     run.add(writer, record, result, update=False)
             except BaseException:
                 writer.cancel()
@@ -264,7 +274,14 @@ def build(
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 writer.cancel()
                 shutil.rmtree(building, ignore_errors=True)
-                reporter.say("nothing was published: " + ("strict mode and problems above" if summary.indexed else "no document could be indexed"))
+                reporter.say(
+                    "nothing was published: "
+                    + (
+                        "strict mode and problems above"
+                        if summary.indexed
+                        else "no document could be indexed"
+                    )
+                )
             else:
                 writer.commit()
                 run.remove_superseded(ix)
@@ -299,8 +316,16 @@ def update(
     try:
         storage.current_path(index_dir)
     except storage.IndexNotFound:
-        return build(index_dir, sources, workers=workers, quiet=quiet, strict=strict,
-                     abbreviations=abbreviations, max_bytes=max_bytes, stream=stream)
+        return build(
+            index_dir,
+            sources,
+            workers=workers,
+            quiet=quiet,
+            strict=strict,
+            abbreviations=abbreviations,
+            max_bytes=max_bytes,
+            stream=stream,
+        )
     started = time.monotonic()
     reporter = Reporter(count(sources), quiet, stream)
     run = _Run(reporter)
@@ -321,7 +346,9 @@ def update(
 
         writer = ix.writer(limitmb=WRITER_MB)
         try:
-            for record, result in _prepared(changed(_unread(read(sources, max_bytes), run)), ix.schema, _workers(workers)):
+            for record, result in _prepared(
+                changed(_unread(read(sources, max_bytes), run)), ix.schema, _workers(workers)
+            ):
                 run.add(writer, record, result, update=True)
             for origin in folders:
                 for doc_id in by_origin.get(origin, ()):

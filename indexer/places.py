@@ -15,7 +15,8 @@ from .text import canonical_tone
 # with the other spellings news uses for them.
 _PROVINCES = """
 Hà Nội
-TP Hồ Chí Minh | TP.HCM | TP. HCM | TP HCM | TPHCM | Thành phố Hồ Chí Minh | thành phố Hồ Chí Minh | Sài Gòn
+TP Hồ Chí Minh | TP.HCM | TP. HCM | TP HCM | TPHCM | Thành phố Hồ Chí Minh | Sài Gòn
+  | thành phố Hồ Chí Minh | Tp.HCM | Tp. Hồ Chí Minh
 Hải Phòng
 Đà Nẵng
 Cần Thơ
@@ -93,7 +94,13 @@ def _canonical(text: str) -> str:
 def _build() -> tuple[re.Pattern, dict[str, str]]:
     names: dict[str, str] = {}
     alternatives = []
+    lines: list[str] = []
     for line in _PROVINCES.strip().splitlines():
+        if line.lstrip().startswith("|"):  # more spellings of the line before
+            lines[-1] += line
+        else:
+            lines.append(line)
+    for line in lines:
         spellings = [s.strip() for s in line.split("|")]
         for spelling in spellings:
             key = _canonical(spelling)

@@ -102,7 +102,9 @@ def _positional(positions, weights, fmt, boost, merge=False):
     for term, poslist in positions.items():
         if merge:  # several syllables fold to one term: their positions interleave
             poslist.sort()
-        items.append((term.encode("utf-8"), len(poslist), weights[term] * boost, fmt.encode(poslist)))
+        items.append(
+            (term.encode("utf-8"), len(poslist), weights[term] * boost, fmt.encode(poslist))
+        )
     return items
 
 

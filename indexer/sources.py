@@ -181,7 +181,9 @@ def decode(data: bytes) -> str:
             try:
                 return _clean(data.decode(encoding))
             except UnicodeDecodeError as error:
-                raise DecodeError(f"invalid {encoding} after its byte-order mark: {error}") from None
+                raise DecodeError(
+                    f"invalid {encoding} after its byte-order mark: {error}"
+                ) from None
     try:
         return _clean(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -241,14 +243,18 @@ def _jsonl_article(record: Record) -> Article | Problem:
         return Problem(record.where, "skipped", f"id {doc_id!r}: empty text")
     known = {k: item[k].strip() for k in _KNOWN if isinstance(item.get(k), str) and item[k].strip()}
     if "date" in known and (date := normalize_date(known["date"])) is None:
-        return Problem(record.where, "failed", f"id {doc_id!r}: date {known['date']!r} is not ISO 8601")
+        return Problem(
+            record.where, "failed", f"id {doc_id!r}: date {known['date']!r} is not ISO 8601"
+        )
     elif "date" in known:
         known["date"] = date
     title = item.get("title") if isinstance(item.get("title"), str) else None
     return parse(text, doc_id, title=title.strip() if title and title.strip() else None, **known)
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?")
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?"
+)
 
 
 def normalize_date(value: str) -> str | None:

@@ -44,7 +44,9 @@ def current_path(index_dir: str | Path) -> Path:
     except FileNotFoundError:
         if whoosh_index.exists_in(root):  # a plain Whoosh index folder
             return root
-        raise IndexNotFound(f"no index at {root}: run `python -m indexer build --index {root} SOURCE`") from None
+        raise IndexNotFound(
+            f"no index at {root}: run `python -m indexer build --index {root} SOURCE`"
+        ) from None
     return root / name
 
 
@@ -85,7 +87,9 @@ def locked(index_dir: str | Path, wait: float = 0.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(f"{root} is being built or updated by another process") from None
+                    raise IndexBusy(
+                        f"{root} is being built or updated by another process"
+                    ) from None
                 time.sleep(0.2)
         yield root
     finally:

@@ -1,0 +1,180 @@
+"""Command line: build, update, stats, search. Argument parsing only; the work is in the library.
+
+python -m indexer build  --index DIR SOURCE [SOURCE ...]
+python -m indexer update --index DIR SOURCE [SOURCE ...]
+python -m indexer stats  --index DIR
+python -m indexer search --index DIR QUERY
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from . import settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m indexer",
+        description="Index Vietnamese news articles and search them.",
+        epilog="settings (environment):\n" + settings.describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_index(name, help_):
+        command = commands.add_parser(name, help=help_, description=help_)
+        command.add_argument("--index", required=True, metavar="DIR", help="the index directory")
+        return command
+
+    for name, help_ in (
+        (
+            "build",
+            "rebuild the index from SOURCEs; the old index serves until the new one is complete",
+        ),
+        ("update", "add new, re-index changed and delete vanished documents"),
+    ):
+        command = with_index(name, help_)
+        command.add_argument(
+            "sources",
+            nargs="+",
+            metavar="SOURCE",
+            help="a folder of .txt articles, or a .jsonl[.gz] file",
+        )
+        command.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+        command.add_argument(
+            "--strict", action="store_true", help="fail, publishing nothing, if any input fails"
+        )
+        command.add_argument(
+            "--workers",
+            type=int,
+            default=settings.get_int("workers"),
+            help="analysis processes (0: one per core)",
+        )
+        command.add_argument(
+            "--abbreviations",
+            default=settings.get("abbreviations") or None,
+            metavar="FILE",
+            help="extra abbreviations",
+        )
+
+    with_index("stats", "print the index's documents, fields, size and last build as JSON")
+
+    command = with_index("search", "search the index and print ranked results")
+    command.add_argument(
+        "query", nargs="*", help="the query (quotes, -word, OR, title:, author:, place:)"
+    )
+    command.add_argument("--page", default="1")
+    command.add_argument("--per-page", default="10")
+    command.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
+    for name in ("date-from", "date-to", "author", "place", "source"):
+        command.add_argument(f"--{name}")
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "search":  # "-word" excludes a word: it is query text
+        args.query += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from . import storage
+
+    try:
+        if args.command in ("build", "update"):
+            return _index(args)
+        if args.command == "stats":
+            from .build import stats
+
+            print(json.dumps(stats(args.index), ensure_ascii=False, indent=2))
+            return 0
+        return _search(args)
+    except storage.IndexNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except storage.IndexBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+
+
+def _index(args) -> int:
+    from .build import build, update
+
+    run = build if args.command == "build" else update
+    try:
+        summary = run(
+            args.index,
+            args.sources,
+            workers=args.workers,
+            quiet=args.quiet,
+            strict=args.strict,
+            abbreviations=args.abbreviations,
+            max_bytes=settings.get_int("max_file_mb") * 1024 * 1024,
+        )
+    except (OSError, ValueError) as error:  # an unreadable abbreviations file, a full disk
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if not summary.published:
+        return 1
+    if args.strict and (summary.failed or summary.skipped):
+        return 1
+    return 0 if summary.indexed + summary.unchanged + summary.deleted or not summary.failed else 1
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def _terminal(html: str, bold: bool) -> str:
+    from html import unescape
+
+    text = _MARK.sub(
+        lambda m: f"\033[1;33m{m.group(1)}\033[0m" if bold else f"[{m.group(1)}]", html
+    )
+    return unescape(text)
+
+
+def _search(args) -> int:
+    from dataclasses import asdict
+
+    from .search import Engine, InvalidRequest, SearchRequest
+
+    params = {
+        "q": " ".join(args.query),
+        "page": args.page,
+        "per_page": args.per_page,
+        "sort": args.sort,
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+        "author": args.author,
+        "place": args.place,
+        "source": args.source,
+    }
+    try:
+        result = Engine(args.index).search(SearchRequest.from_params(params))
+    except InvalidRequest as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        return 0
+    bold = sys.stdout.isatty()
+    print(f"{result.total:,} results ({result.took_ms:.1f} ms)")
+    if result.suggestion:
+        print(f"Có phải bạn muốn tìm: {result.suggestion}")
+    first = (result.page - 1) * result.per_page
+    for number, hit in enumerate(result.hits, first + 1):
+        meta = " · ".join(x for x in (hit.date, hit.author, hit.source, ", ".join(hit.place)) if x)
+        score = f"  [{hit.score:.2f}]" if hit.score is not None else ""
+        print(f"\n{number}. {_terminal(hit.title_html, bold)}{score}")
+        print(f"   {hit.id}" + (f" · {meta}" if meta else ""))
+        print(f"   {_terminal(hit.snippet, bold)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

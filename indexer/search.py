@@ -1,0 +1,526 @@
+"""One search function: a request in, a plain result object out.
+
+The web page, the JSON API and the terminal search all call `Engine.search`; they only
+render what it returns. An Engine follows its index directory: after a build or an
+update it answers from the new index within a second, without a restart.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from . import ranking, storage
+from .postings import decode_spans
+from .query import parse
+from .snippets import mark, matched_spans, snippet
+from .suggest import Vocabulary
+from .text import fold
+
+MAX_QUERY = 1000  # characters
+MAX_PER_PAGE = 100
+MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine does
+SORTS = ("relevance", "newest", "oldest")
+FACET_SIZE = 10
+RELOAD_SECONDS = 1.0
+UNDATED_LAST = 10**13  # a date_key beyond any real date
+
+
+class InvalidRequest(ValueError):
+    """A request the engine refuses, with a machine-readable code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    """What a search asks for; `from_params` validates text parameters from a URL."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    date_from: str | None = None
+    date_to: str | None = None
+    author: str | None = None
+    place: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def from_params(cls, params) -> SearchRequest:
+        """Build and validate a request from a mapping of strings (a query string)."""
+        request = cls(
+            q=params.get("q", "") or "",
+            page=_integer(params.get("page"), "page", 1),
+            per_page=_integer(params.get("per_page"), "per_page", 10),
+            sort=(params.get("sort") or "relevance").strip(),
+            date_from=(params.get("date_from") or "").strip() or None,
+            date_to=(params.get("date_to") or "").strip() or None,
+            author=(params.get("author") or "").strip() or None,
+            place=(params.get("place") or "").strip() or None,
+            source=(params.get("source") or "").strip() or None,
+        )
+        request.validate()
+        return request
+
+    def validate(self) -> None:
+        if len(self.q) > MAX_QUERY:
+            raise InvalidRequest(
+                "query_too_long", f"q is {len(self.q)} characters; the limit is {MAX_QUERY}"
+            )
+        if self.page < 1:
+            raise InvalidRequest("invalid_page", "page must be a positive integer")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidRequest(
+                "invalid_per_page", f"per_page must be between 1 and {MAX_PER_PAGE}"
+            )
+        if self.page * self.per_page > MAX_DEPTH:
+            raise InvalidRequest("page_too_deep", f"page × per_page may not exceed {MAX_DEPTH:,}")
+        if self.sort not in SORTS:
+            raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
+        low = date_bound(self.date_from, "date_from", end=False)
+        high = date_bound(self.date_to, "date_to", end=True)
+        if low is not None and high is not None and low > high:
+            raise InvalidRequest("invalid_date_range", "date_from is after date_to")
+        for name in ("author", "place", "source"):
+            value = getattr(self, name)
+            if value is not None and len(value) > 200:
+                raise InvalidRequest(f"invalid_{name}", f"{name} is longer than 200 characters")
+
+
+def _integer(value, name: str, default: int) -> int:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} must be a positive integer, not {text[:40]!r}"
+        )
+    return int(text)
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_bound(value: str | None, name: str, end: bool) -> int | None:
+    """Return an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) as a date_key bound, inclusive."""
+    if value is None:
+        return None
+    match = _DATE.match(value)
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = int(match.group(1)), match.group(2), match.group(3)
+        month_n = int(month) if month else (12 if end else 1)
+        last = calendar.monthrange(year, month_n)[1]
+        day_n = int(day) if day else (last if end else 1)
+        if not 1 <= day_n <= last or year < 1:
+            raise ValueError
+    except ValueError:
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} must be an ISO date like 2023-10-02, not {value[:40]!r}"
+        ) from None
+    stamp = year * 10**8 + month_n * 10**6 + day_n * 10**4
+    return stamp + (2359 if end else 0)
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    date: str | None
+    author: str | None
+    source: str | None
+    place: list[str]
+    url: str | None
+    score: float | None
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[dict]]
+    suggestion: str | None
+    sort: str = "relevance"
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_DEPTH) // self.per_page))
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    title_html: str
+    date: str | None
+    author: str | None
+    source: str | None
+    place: list[str]
+    url: str | None
+    text: str
+    paragraphs: list[dict]  # {"html", "caption"}: the text with the query's matches marked
+
+
+class _State:
+    """One thread's view of the live index: searcher, vocabulary, analysis cache."""
+
+    def __init__(self, index_dir: Path, marker):
+        self.marker = marker
+        self.index = storage.open_index(index_dir)
+        self.searcher = self.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+        self.reader = self.searcher.reader()
+        self.analyzer = self.index.schema["body_w"].analyzer
+        self.vocabulary = Vocabulary(self.reader)
+        self._analysed: OrderedDict[str, ranking.Analysed] = OrderedDict()
+        self._restored: dict[tuple, list[str] | None] = {}
+
+    def analyse(self, text: str) -> ranking.Analysed:
+        found = self._analysed.get(text)
+        if found is None:
+            found = self._analysed[text] = ranking.analyse(text, self.analyzer)
+            if len(self._analysed) > 2048:
+                self._analysed.popitem(last=False)
+        return found
+
+    def restore(self, run: ranking.Analysed) -> list[str] | None:
+        key = tuple(run.folded)
+        if key not in self._restored:
+            if len(self._restored) > 2048:
+                self._restored.clear()
+            self._restored[key] = self.vocabulary.restore(run)
+        return self._restored[key]
+
+
+class Engine:
+    """Searches the index at *index_dir*, following its rebuilds and updates."""
+
+    def __init__(self, index_dir: str | Path, reload_seconds: float = RELOAD_SECONDS):
+        self.index_dir = Path(index_dir)
+        self.reload_seconds = reload_seconds
+        self._local = threading.local()
+
+    def state(self) -> _State:
+        """The current thread's state, reopened when a new generation has landed."""
+        local = self._local
+        now = time.monotonic()
+        state = getattr(local, "state", None)
+        if state is None or now - local.checked >= self.reload_seconds:
+            marker = storage.generation_marker(self.index_dir)
+            if state is None or marker != state.marker:
+                state = local.state = _State(self.index_dir, marker)
+            local.checked = now
+        return state
+
+    def _retrying(self, work):
+        """Run work(state); if the files under it vanished (a rebuild), reopen and retry."""
+        try:
+            return work(self.state())
+        except (OSError, KeyError, ValueError) as error:
+            if isinstance(error, InvalidRequest):
+                raise
+            self._local.state = None
+            return work(self.state())
+
+    def documents(self) -> int:
+        """How many documents the live index holds."""
+        return self._retrying(lambda state: state.reader.doc_count())
+
+    def search(self, request: SearchRequest | None = None, **params) -> SearchResult:
+        """Answer a search request (or keyword parameters of one)."""
+        request = request or SearchRequest(**params)
+        request.validate()
+        return self._retrying(lambda state: self._search(state, request))
+
+    def _search(self, state: _State, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        parsed = parse(request.q)
+        main = (
+            ranking.build(parsed, state.analyse, state.restore) if not parsed.empty else wq.Every()
+        )
+        restrict = self._filters(request)
+        docs = self._matching(state, main, restrict)
+        sort = request.sort if not parsed.empty or request.sort != "relevance" else "newest"
+        start = (request.page - 1) * request.per_page
+        if sort == "relevance":
+            page = self._ranked(state, main, docs, start + request.per_page)[start:]
+        else:
+            page = [
+                (docnum, None)
+                for docnum in self._by_date(state, docs, sort == "newest")[
+                    start : start + request.per_page
+                ]
+            ]
+        units = ranking.highlight_units(parsed, state.analyse, state.restore)
+        hits = [self._hit(state, docnum, score, units) for docnum, score in page]
+        suggestion = self._suggestion(state, parsed, len(docs)) if request.q.strip() else None
+        return SearchResult(
+            query=request.q,
+            total=len(docs),
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=hits,
+            facets=self._facets(state, docs),
+            suggestion=suggestion,
+            sort=sort,
+            filters={
+                k: v
+                for k in ("date_from", "date_to", "author", "place", "source")
+                if (v := getattr(request, k))
+            },
+        )
+
+    @staticmethod
+    def _filters(request: SearchRequest) -> wq.Query | None:
+        parts = []
+        low = date_bound(request.date_from, "date_from", end=False)
+        high = date_bound(request.date_to, "date_to", end=True)
+        if low is not None or high is not None:
+            parts.append(wq.NumericRange("date_key", low or 1, high))
+        for name in ("author", "source"):
+            if value := getattr(request, name):
+                parts.append(wq.Term(name, value))
+        if request.place:
+            parts.append(wq.Term("place", request.place))
+        return wq.And(parts) if parts else None
+
+    @staticmethod
+    def _matching(state: _State, main: wq.Query, restrict: wq.Query | None) -> set[int]:
+        searcher = state.searcher
+        if isinstance(main, wq.Every):
+            docs = set(state.reader.all_doc_ids())
+        else:
+            docs = set(searcher.docs_for_query(main))
+        if restrict is not None and docs:
+            docs &= set(searcher.docs_for_query(restrict))
+        return docs
+
+    @staticmethod
+    def _ranked(
+        state: _State, main: wq.Query, docs: set[int], limit: int
+    ) -> list[tuple[int, float]]:
+        if not docs or limit <= 0:
+            return []
+        results = state.searcher.search(main, limit=limit, filter=docs)
+        return [(hit.docnum, round(hit.score, 4)) for hit in results]
+
+    @staticmethod
+    def _by_date(state: _State, docs: set[int], newest: bool) -> list[int]:
+        keys = state.reader.column_reader("date_key")
+        if newest:
+            return sorted(docs, key=lambda d: (-keys[d], d))
+        return sorted(docs, key=lambda d: (keys[d] or UNDATED_LAST, d))
+
+    @staticmethod
+    def _facets(state: _State, docs: set[int]) -> dict[str, list[dict]]:
+        reader = state.reader
+        keys = reader.column_reader("date_key")
+        authors = reader.column_reader("author")
+        sources = reader.column_reader("source")
+        places = reader.column_reader("place_list")
+        years, by_author, by_source, by_place = Counter(), Counter(), Counter(), Counter()
+        for docnum in docs:
+            if key := keys[docnum]:
+                years[str(key // 10**8)] += 1
+            if author := authors[docnum]:
+                by_author[author] += 1
+            if source := sources[docnum]:
+                by_source[source] += 1
+            if value := places[docnum]:
+                by_place.update(value.decode("utf-8").split("|"))
+
+        def top(counter, size=FACET_SIZE):
+            return [
+                {"value": v, "count": n}
+                for v, n in sorted(counter.items(), key=lambda i: (-i[1], i[0]))[:size]
+            ]
+
+        return {
+            "year": [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)],
+            "author": top(by_author),
+            "place": top(by_place),
+            "source": top(by_source),
+        }
+
+    # --- hits, snippets, documents -----------------------------------------------------
+
+    @staticmethod
+    def _positions(reader, fieldname: str, term: str, docnum: int) -> list[int]:
+        try:
+            matcher = reader.postings(fieldname, term)
+        except Exception:  # the term is not in the index
+            return []
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            return matcher.value_as("positions")
+        return []
+
+    def _marked(self, state: _State, docnum: int, name: str, units, spans, text) -> set[int]:
+        """Syllable positions of *name* (title or body) where the query's words stand.
+
+        The syllables of a word must be adjacent in the text too: positions skip
+        punctuation, but "ủy, Ban" is not "ủy ban".
+        """
+        reader = state.reader
+        cache: dict[tuple, set[int]] = {}
+
+        def where(pair):  # exact positions if the document has them, else folded ones
+            if pair not in cache:
+                exact, folded = pair
+                found = self._positions(reader, f"{name}_s", exact, docnum) if exact else []
+                cache[pair] = set(found or self._positions(reader, f"{name}_f", folded, docnum))
+            return cache[pair]
+
+        def together(start: int, count: int) -> bool:
+            for p in range(start + 1, start + count):
+                if p >= len(spans):
+                    return False
+                gap = text[spans[p - 1][1] : spans[p][0]]
+                if spans[p] != spans[p - 1] and gap.strip():
+                    return False
+            return True
+
+        marked: set[int] = set()
+        for unit in units:
+            for start in where(unit[0]):
+                if all(start + i in where(pair) for i, pair in enumerate(unit[1:], 1)) and together(
+                    start, len(unit)
+                ):
+                    marked.update(range(start, start + len(unit)))
+        return marked
+
+    def _ranges(self, state, docnum, stored, name, units):
+        spans = decode_spans(stored.get("spans", {}).get(name, b""))
+        text = stored.get(name, "")
+        return matched_spans(spans, self._marked(state, docnum, name, units, spans, text), text)
+
+    def _hit(self, state: _State, docnum: int, score, units) -> Hit:
+        stored = state.searcher.stored_fields(docnum)
+        title, body = stored.get("title", ""), stored.get("body", "")
+        return Hit(
+            id=stored["id"],
+            title=title,
+            title_html=mark(title, self._ranges(state, docnum, stored, "title", units)),
+            date=stored.get("date"),
+            author=stored.get("author"),
+            source=stored.get("source"),
+            place=stored.get("place", []),
+            url=stored.get("url"),
+            score=score,
+            snippet=snippet(body, self._ranges(state, docnum, stored, "body", units)),
+        )
+
+    def document(self, doc_id: str, q: str = "") -> Document | None:
+        """Return a whole document, its text marked where *q* matches, or None."""
+        if len(q) > MAX_QUERY:
+            raise InvalidRequest(
+                "query_too_long", f"q is {len(q)} characters; the limit is {MAX_QUERY}"
+            )
+        return self._retrying(lambda state: self._document(state, doc_id, q))
+
+    def _document(self, state: _State, doc_id: str, q: str) -> Document | None:
+        docnum = state.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = state.searcher.stored_fields(docnum)
+        units = ranking.highlight_units(parse(q), state.analyse, state.restore) if q.strip() else []
+        title, body = stored.get("title", ""), stored.get("body", "")
+        ranges = self._ranges(state, docnum, stored, "body", units)
+        captions = {start for start, _ in stored.get("captions", [])}
+        paragraphs, offset = [], 0
+        for text in body.split("\n\n"):
+            paragraphs.append(
+                {
+                    "html": mark(body, ranges, offset, offset + len(text)),
+                    "caption": offset in captions,
+                }
+            )
+            offset += len(text) + 2
+        return Document(
+            id=stored["id"],
+            title=title,
+            title_html=mark(title, self._ranges(state, docnum, stored, "title", units)),
+            date=stored.get("date"),
+            author=stored.get("author"),
+            source=stored.get("source"),
+            place=stored.get("place", []),
+            url=stored.get("url"),
+            text=body,
+            paragraphs=paragraphs,
+        )
+
+    # --- suggestions -----------------------------------------------------------------------
+
+    def _suggestion(self, state: _State, parsed, total: int) -> str | None:
+        """Did-you-mean: the accented reading of a plain query, or a spelling correction."""
+        if not parsed.plain:
+            return None
+        clause = parsed.alternatives[0][0]
+        run = state.analyse(clause.text)
+        if not run.syllables:
+            return None
+        vocabulary = state.vocabulary
+        if not run.accented:
+            restored = state.restore(run)
+            if not restored:
+                return None
+            better = wq.And(
+                [wq.Or([wq.Term(f"{f}_s", s) for f in ranking.TEXT]) for s in set(restored)]
+            )
+            if not any(True for _ in state.searcher.docs_for_query(better)):
+                return None
+            return _respell(clause.text, run, restored)
+        corrected = [vocabulary.correct(s) or s for s in run.syllables]
+        if corrected == run.syllables:
+            return None
+        text = _respell(clause.text, run, corrected)
+        found = self._matching(
+            state, ranking.build(parse(text), state.analyse, state.restore), None
+        )
+        return text if len(found) > total else None
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for the word being typed, insensitive to diacritics."""
+        if len(prefix) > MAX_QUERY:
+            raise InvalidRequest(
+                "query_too_long", f"q is {len(prefix)} characters; the limit is {MAX_QUERY}"
+            )
+        return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
+
+
+def _respell(text: str, run: ranking.Analysed, syllables: list[str]) -> str:
+    """Rewrite *text* with new syllables where the typed ones were, keeping the rest as typed."""
+    out, cursor = [], 0
+    for (start, end, surface), old, new in zip(run.surfaces, run.syllables, syllables):
+        typed = text[start:end]
+        if surface is None or start < cursor or new == old or fold(typed).lower() != fold(old):
+            continue  # an abbreviation or a numeral stays as typed
+        if typed.lower() != typed and typed[:1].isupper():
+            new = new[:1].upper() + new[1:]
+        if typed.isupper() and len(typed) > 1:
+            new = new.upper()
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)

@@ -1,0 +1,156 @@
+"""Suggestions from the index's own vocabulary: accent restoration, corrections, completions.
+
+A query typed without diacritics ("to chuc dang") is read back into its likeliest
+accented form ("tổ chức đảng") by a small Viterbi search: candidates for each syllable
+are the indexed syllables that fold to it, and adjacent candidates score by how many
+documents hold them side by side (the pair field). Corrections for unknown syllables
+and completions for the word being typed come from the same vocabulary.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import threading
+
+from .ranking import Analysed
+from .text import fold
+
+CANDIDATES = 6  # accented readings tried per folded syllable
+COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
+
+
+class Vocabulary:
+    """Views of one index reader's lexicons, built on first use."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self._lock = threading.Lock()
+        self._by_fold: dict[str, list[tuple[str, int]]] | None = None
+        self._completions: list[tuple[str, float, str]] | None = None
+        self._keys: list[str] = []
+
+    # --- lexicons ------------------------------------------------------------------
+
+    def _frequencies(self, fieldname: str):
+        if fieldname not in self.reader.schema:
+            return
+        for term, info in self.reader.iter_field(fieldname):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term, info.doc_frequency()
+
+    @property
+    def by_fold(self) -> dict[str, list[tuple[str, int]]]:
+        """Folded syllable -> [(accented syllable, documents)], most frequent first."""
+        with self._lock:
+            if self._by_fold is None:
+                counts: dict[str, int] = {}
+                for name in ("body_s", "title_s"):
+                    for term, df in self._frequencies(name):
+                        counts[term] = counts.get(term, 0) + df
+                by_fold: dict[str, list[tuple[str, int]]] = {}
+                for term, df in counts.items():
+                    by_fold.setdefault(fold(term), []).append((term, df))
+                for options in by_fold.values():
+                    options.sort(key=lambda item: -item[1])
+                self._by_fold = by_fold
+            return self._by_fold
+
+    def frequency(self, syllable: str) -> int:
+        """Documents holding *syllable* (exact form), in title or body."""
+        return sum(self.reader.doc_frequency(f, syllable) for f in ("body_s", "title_s"))
+
+    def pair_frequency(self, pair: str) -> int:
+        return sum(self.reader.doc_frequency(f, pair) for f in ("body_b", "title_b"))
+
+    # --- accent restoration --------------------------------------------------------
+
+    def restore(self, run: Analysed) -> list[str] | None:
+        """Return the likeliest accented syllables for a run typed without diacritics."""
+        if not run.folded or run.accented:
+            return None
+        options = []
+        for folded in run.folded:
+            found = self.by_fold.get(folded, [])[:CANDIDATES]
+            options.append(found or [(folded, 1)])
+        # Viterbi over the candidates: a syllable's own frequency counts a little,
+        # the pair it forms with the one before counts most.
+        best = [(0.3 * math.log1p(df), [term]) for term, df in options[0]]
+        for column in options[1:]:
+            step = []
+            for term, df in column:
+                own = 0.3 * math.log1p(df)
+                step.append(
+                    max(
+                        (
+                            score + own + math.log1p(self.pair_frequency(f"{path[-1]} {term}")),
+                            [*path, term],
+                        )
+                        for score, path in best
+                    )
+                )
+            best = step
+        restored = max(best)[1]
+        return restored if restored != run.folded else None
+
+    # --- corrections -----------------------------------------------------------------
+
+    def correct(self, syllable: str) -> str | None:
+        """Return the likeliest indexed syllable for one the index does not hold, or None."""
+        if self.frequency(syllable):
+            return None
+        candidates: dict[str, int] = {}
+        for name in ("body_s", "title_s"):
+            if name in self.reader.schema:
+                for term in self.reader.terms_within(name, syllable, 1):
+                    candidates[term] = self.frequency(term)
+        for term, df in self.by_fold.get(fold(syllable), [])[:3]:  # a wrong tone mark
+            candidates[term] = max(candidates.get(term, 0), df)
+        if not candidates:
+            return None
+        return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]
+
+    # --- completions -------------------------------------------------------------------
+
+    def _completion_index(self):
+        with self._lock:
+            if self._completions is None:
+                weights: dict[str, float] = {}
+                for term, df in self._frequencies("title_w"):
+                    weights[term] = weights.get(term, 0.0) + 3.0 * df
+                for term, df in self._frequencies("body_w"):
+                    if df >= COMPLETION_MIN_DF or term in weights:
+                        weights[term] = weights.get(term, 0.0) + df
+                entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
+                self._completions = entries
+                self._keys = [key for key, _, _ in entries]
+            return self._completions
+
+    def complete(self, text: str, limit: int = 8) -> list[str]:
+        """Complete the last word(s) of *text*, diacritics or not: "to ch" -> "tổ chức"."""
+        words = text.split()
+        if not words or text[-1:].isspace():
+            return []
+        entries = self._completion_index()
+        found: dict[str, float] = {}
+        # the longest tail first: "to ch" completes to "tổ chức" before "ch" does
+        for size in range(min(3, len(words)), 0, -1):
+            head, tail = words[:-size], " ".join(words[-size:])
+            key = fold(tail)
+            if not key.strip() or not any(c.isalnum() for c in key):
+                continue
+            start = bisect.bisect_left(self._keys, key)
+            matches = []
+            for i in range(start, min(start + 5000, len(entries))):
+                folded, weight, term = entries[i]
+                if not folded.startswith(key):
+                    break
+                if term.lower().startswith(tail.lower()):  # agrees with the marks typed
+                    weight -= 1e6
+                matches.append((weight, term))
+            for weight, term in sorted(matches)[:limit]:
+                completion = " ".join([*head, term])
+                if completion not in found and term.lower() != tail.lower():
+                    found[completion] = weight - size * 1e9  # longer tails first
+            if len(found) >= limit:
+                break
+        return sorted(found, key=lambda c: found[c])[:limit]
