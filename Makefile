@@ -25,6 +25,15 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# The index is rebuilt when it is missing or older than the corpus (a file or the folder).
+$(INDEX)/CURRENT: $(shell find $(CORPUS) -name '*.txt' 2>/dev/null) $(CORPUS) | $(STAMP)
+	$(BIN)/python -m indexer build --index $(INDEX) $(CORPUS)
+
+index: $(INDEX)/CURRENT
+
+serve: $(STAMP) $(INDEX)/CURRENT
+	$(BIN)/python -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
+
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -113,7 +113,7 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
             "body": article.body,
             "captions": article.captions,
             "date": article.date,
-            "date_key": date_key(article.date),
+            "date_key": date_key(article.date) or 0,  # 0: undated, so sorts and facets see it
             "author": article.author,
             "source": article.source,
             "url": article.url,

@@ -85,7 +85,7 @@ def _either(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
     return wq.Or(options)
 
 
-def _all(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
+def all_of(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
     """Every one of *terms*, each in any of *fields*."""
     return wq.And(
         [wq.Or([wq.Term(f"{name}_{fieldname}", t) for name in fields]) for t in _unique(terms)]
@@ -142,13 +142,13 @@ def tiers(run: Analysed, restored=None, fields=TEXT, phrases: bool = True) -> li
     if run.accented:
         if phrases and n > 1:
             layers.append(wq.ConstantScoreQuery(_either("s", run.syllables, fields), 3 * TIER))
-        layers.append(wq.ConstantScoreQuery(_all("s", run.syllables, fields), 2 * TIER))
+        layers.append(wq.ConstantScoreQuery(all_of("s", run.syllables, fields), 2 * TIER))
     elif phrases:
         if restored:
             layers.append(wq.ConstantScoreQuery(_either("s", restored, fields), 3 * TIER))
         if n > 1:
             layers.append(wq.ConstantScoreQuery(_either("f", run.folded, fields), 2 * TIER))
-    layers.append(wq.ConstantScoreQuery(_all("f", run.folded, fields), TIER))
+    layers.append(wq.ConstantScoreQuery(all_of("f", run.folded, fields), TIER))
     return layers
 
 
@@ -162,7 +162,7 @@ def requirement(clause: Clause, run: Analysed) -> wq.Query | None:
     rep, terms = ("s", run.syllables) if run.accented else ("f", run.folded)
     if clause.phrase:
         return _either(rep, terms, fields)
-    return _all(rep, terms, fields)
+    return all_of(rep, terms, fields)
 
 
 def build(parsed: Parsed, analyse_text, restore=None) -> wq.Query:

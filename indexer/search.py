@@ -259,6 +259,7 @@ class Engine:
         )
         restrict = self._filters(request)
         docs = self._matching(state, main, restrict)
+        docs = self._dated_between(state, docs, request)
         sort = request.sort if not parsed.empty or request.sort != "relevance" else "newest"
         start = (request.page - 1) * request.per_page
         if sort == "relevance":
@@ -272,7 +273,7 @@ class Engine:
             ]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
         hits = [self._hit(state, docnum, score, units) for docnum, score in page]
-        suggestion = self._suggestion(state, parsed, len(docs)) if request.q.strip() else None
+        suggestion = self._suggestion(state, parsed) if request.q.strip() else None
         return SearchResult(
             query=request.q,
             total=len(docs),
@@ -293,10 +294,6 @@ class Engine:
     @staticmethod
     def _filters(request: SearchRequest) -> wq.Query | None:
         parts = []
-        low = date_bound(request.date_from, "date_from", end=False)
-        high = date_bound(request.date_to, "date_to", end=True)
-        if low is not None or high is not None:
-            parts.append(wq.NumericRange("date_key", low or 1, high))
         for name in ("author", "source"):
             if value := getattr(request, name):
                 parts.append(wq.Term(name, value))
@@ -316,6 +313,19 @@ class Engine:
         return docs
 
     @staticmethod
+    def _dated_between(state: _State, docs: set[int], request: SearchRequest) -> set[int]:
+        """Keep the documents dated inside the request's range (inclusive); with a range
+        set, undated ones go. (Read from the column: Whoosh's NumericRange mishandles
+        wide ranges over 64-bit values.)"""
+        low = date_bound(request.date_from, "date_from", end=False)
+        high = date_bound(request.date_to, "date_to", end=True)
+        if low is None and high is None:
+            return docs
+        low, high = low or 1, high or UNDATED_LAST - 1
+        keys = state.reader.column_reader("date_key")
+        return {d for d in docs if low <= _dated(keys[d]) <= high}
+
+    @staticmethod
     def _ranked(
         state: _State, main: wq.Query, docs: set[int], limit: int
     ) -> list[tuple[int, float]]:
@@ -328,8 +338,8 @@ class Engine:
     def _by_date(state: _State, docs: set[int], newest: bool) -> list[int]:
         keys = state.reader.column_reader("date_key")
         if newest:
-            return sorted(docs, key=lambda d: (-keys[d], d))
-        return sorted(docs, key=lambda d: (keys[d] or UNDATED_LAST, d))
+            return sorted(docs, key=lambda d: (-_dated(keys[d]), d))
+        return sorted(docs, key=lambda d: (_dated(keys[d]) or UNDATED_LAST, d))
 
     @staticmethod
     def _facets(state: _State, docs: set[int]) -> dict[str, list[dict]]:
@@ -340,7 +350,7 @@ class Engine:
         places = reader.column_reader("place_list")
         years, by_author, by_source, by_place = Counter(), Counter(), Counter(), Counter()
         for docnum in docs:
-            if key := keys[docnum]:
+            if key := _dated(keys[docnum]):
                 years[str(key // 10**8)] += 1
             if author := authors[docnum]:
                 by_author[author] += 1
@@ -471,33 +481,31 @@ class Engine:
 
     # --- suggestions -----------------------------------------------------------------------
 
-    def _suggestion(self, state: _State, parsed, total: int) -> str | None:
-        """Did-you-mean: the accented reading of a plain query, or a spelling correction."""
+    def _suggestion(self, state: _State, parsed) -> str | None:
+        """Did-you-mean: the accented reading of a plain query, or a spelling correction.
+
+        Offered only when it finds better results: documents holding every word.
+        """
         if not parsed.plain:
             return None
         clause = parsed.alternatives[0][0]
         run = state.analyse(clause.text)
         if not run.syllables:
             return None
-        vocabulary = state.vocabulary
+
+        def holding_all(syllables) -> int:  # documents with every one of the syllables
+            query = ranking.all_of("s", list(syllables))
+            return sum(1 for _ in state.searcher.docs_for_query(query))
+
         if not run.accented:
             restored = state.restore(run)
-            if not restored:
-                return None
-            better = wq.And(
-                [wq.Or([wq.Term(f"{f}_s", s) for f in ranking.TEXT]) for s in set(restored)]
-            )
-            if not any(True for _ in state.searcher.docs_for_query(better)):
-                return None
-            return _respell(clause.text, run, restored)
-        corrected = [vocabulary.correct(s) or s for s in run.syllables]
-        if corrected == run.syllables:
+            if restored and holding_all(restored):
+                return _respell(clause.text, run, restored)
             return None
-        text = _respell(clause.text, run, corrected)
-        found = self._matching(
-            state, ranking.build(parse(text), state.analyse, state.restore), None
-        )
-        return text if len(found) > total else None
+        corrected = [state.vocabulary.correct(s) or s for s in run.syllables]
+        if corrected != run.syllables and holding_all(corrected) > holding_all(run.syllables):
+            return _respell(clause.text, run, corrected)
+        return None
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""
@@ -506,6 +514,11 @@ class Engine:
                 "query_too_long", f"q is {len(prefix)} characters; the limit is {MAX_QUERY}"
             )
         return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
+
+
+def _dated(key: int) -> int:
+    """A date_key, or 0 for an undated document (stored as 0, or missing from the column)."""
+    return key if 0 < key < UNDATED_LAST else 0
 
 
 def _respell(text: str, run: ranking.Analysed, syllables: list[str]) -> str:

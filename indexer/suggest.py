@@ -151,6 +151,6 @@ class Vocabulary:
                 completion = " ".join([*head, term])
                 if completion not in found and term.lower() != tail.lower():
                     found[completion] = weight - size * 1e9  # longer tails first
-            if len(found) >= limit:
+            if found:  # "to ch" found "tổ chức": do not also offer "to chiều"
                 break
         return sorted(found, key=lambda c: found[c])[:limit]

@@ -1,0 +1,316 @@
+"""Search behaviour on the seed corpus and on small made-up corpora."""
+
+import json
+import re
+
+import pytest
+
+from indexer.build import build
+from indexer.query import parse
+from indexer.search import MAX_QUERY, Engine, InvalidRequest, SearchRequest
+
+CORPUS = [
+    # ids chosen so that alphabetical order never explains a ranking
+    {
+        "id": "phrase",
+        "title": "Hội nghị",
+        "text": "Bàn về công tác tổ chức đảng ở cơ sở.",
+        "date": "2021-05-01",
+    },
+    {
+        "id": "apart",
+        "title": "Tin địa phương",
+        "text": "Tổ dân phố họp. Đảng viên chức năng mới.",
+        "date": "2022-01-01",
+    },
+    {
+        "id": "some",
+        "title": "Tin vắn",
+        "text": "Ban tổ chức thông báo lịch thi đấu.",
+        "date": "2019-03-04",
+    },
+    {
+        "id": "road",
+        "title": "Giao thông",
+        "text": "Con đường mới mở ở Hà Nội.",
+        "author": "Nam Anh",
+    },
+    {
+        "id": "ocean",
+        "title": "Biển",
+        "text": "Thái Bình Dương rộng lớn; cây dương liễu.",
+        "author": "Nam Anh",
+    },
+    {
+        "id": "html",
+        "title": "<script>alert(1)</script> tiêu đề",
+        "text": "Nội dung <b>đậm</b> & ký tự.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def seed_engine(tmp_path_factory, seed_texts):
+    index = tmp_path_factory.mktemp("seed-index")
+    build(index, ["corpus"], workers=1, quiet=True)
+    return Engine(index)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("made-up")
+    source = folder / "news.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in CORPUS), encoding="utf-8"
+    )
+    build(folder / "index", [source], workers=1, quiet=True)
+    return Engine(folder / "index")
+
+
+def ids(result):
+    return [hit.id for hit in result.hits]
+
+
+def marks(html):
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+# --- query syntax ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced',  # an open quote is not an operator
+        "-",  # a lone minus
+        "OR",  # a lone OR
+        "OR OR tổ",
+        "title:",  # a field with no value
+        "http://example.com/a?b=c",  # an unknown "name:" prefix stays text
+        "((()))[]{}*?~^!",
+        "\x00\x01\u200b\u202e",  # control, zero-width and right-to-left characters
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 中文 العربية",
+        "a" * MAX_QUERY,
+    ],
+)
+def test_odd_queries_never_raise(seed_engine, text):
+    result = seed_engine.search(q=text)
+    assert result.total >= 0
+    assert parse(text) is not None
+
+
+def test_too_long_query_is_refused(seed_engine):
+    with pytest.raises(InvalidRequest) as error:
+        seed_engine.search(q="a" * (MAX_QUERY + 1))
+    assert error.value.code == "query_too_long"
+
+
+def test_phrase_requires_the_words_together(engine):
+    assert ids(engine.search(q='"tổ chức đảng"')) == ["phrase"]
+
+
+def test_exclusion(engine):
+    found = ids(engine.search(q="tổ chức -đảng"))
+    assert "some" in found
+    assert "phrase" not in found and "apart" not in found
+
+
+def test_or(engine):
+    assert set(ids(engine.search(q="đường OR biển"))) == {"road", "ocean"}
+
+
+def test_title_field(engine):
+    assert ids(engine.search(q="title:giao thông")) == ["road"]
+
+
+def test_author_field_ignores_case_and_marks(engine):
+    assert set(ids(engine.search(q='author:"nam anh"'))) == {"road", "ocean"}
+
+
+def test_place_field(seed_engine):
+    assert ids(seed_engine.search(q="place:lang son")) == ["000_50d02545dceeb243"]
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def test_words_together_first_then_all_words_then_some(engine):
+    found = ids(engine.search(q="tổ chức đảng"))
+    assert found[0] == "phrase"  # together, as written
+    assert found.index("apart") < found.index("some")  # all the syllables before some
+
+
+def test_query_without_diacritics_matches_through_folding(engine):
+    found = ids(engine.search(q="to chuc dang"))
+    assert found[0] == "phrase"
+    assert {"phrase", "apart", "some"} <= set(found)
+
+
+def test_exact_form_ranks_above_folded(engine):
+    found = ids(engine.search(q="đường"))
+    assert found[0] == "road"  # "dương" folds the same but is another word
+    assert "ocean" in found
+
+
+def test_empty_query_lists_everything_newest_first(engine):
+    result = engine.search(q="")
+    assert result.total == len(CORPUS)
+    assert ids(result)[:3] == ["apart", "phrase", "some"]
+    assert all(hit.date is None for hit in result.hits[3:])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Tỉnh uỷ Gia Lai", "001_cb7a5b37da5bff54"),  # old-style tone mark
+        ("tinh uy gia lai", "001_cb7a5b37da5bff54"),  # no diacritics
+        ("khóa 13", "004_80203056e2d47fdc"),  # Arabic numeral, as written there
+        ("Ban Tổ chức TW", "003_483ea6bfdeb6afd9"),  # TW = Trung ương
+        ("báo Quảng Ninh", "002_abb0d72e086358a6"),
+    ],
+)
+def test_seed_queries_find_their_article_first(seed_engine, query, expected):
+    assert ids(seed_engine.search(q=query))[0] == expected
+
+
+def test_roman_numeral_query_finds_arabic_and_roman(seed_engine):
+    found = set(ids(seed_engine.search(q='"khóa XIII"')))
+    assert {"000_50d02545dceeb243", "004_80203056e2d47fdc"} <= found
+
+
+# --- filters, facets, sorting, paging ----------------------------------------------------
+
+
+def test_date_filter_excludes_undated(engine):
+    result = engine.search(q="", date_from="2020-01-01")
+    assert set(ids(result)) == {"phrase", "apart"}
+
+
+def test_date_range_is_inclusive(engine):
+    assert ids(engine.search(q="", date_from="2019-03-04", date_to="2019-03-04")) == ["some"]
+    assert ids(engine.search(q="", date_to="2019")) == ["some"]
+
+
+def test_author_place_source_filters(seed_engine):
+    assert ids(seed_engine.search(q="", author="Thu Hằng")) == ["004_80203056e2d47fdc"]
+    assert ids(seed_engine.search(q="", place="Gia Lai")) == ["001_cb7a5b37da5bff54"]
+    assert ids(seed_engine.search(q="tổ chức", source="Báo Quảng Ninh")) == ["002_abb0d72e086358a6"]
+
+
+def test_facets_count_the_current_query(seed_engine):
+    facets = seed_engine.search(q="Tỉnh ủy").facets
+    assert {"value": "2022", "count": 1} in facets["year"]
+    assert {"value": "Gia Lai", "count": 1} in facets["place"]
+    assert {"value": "Báo Quảng Ninh", "count": 1} in facets["source"]
+    assert {"value": "Thanh Mai", "count": 1} in facets["author"]
+    narrowed = seed_engine.search(q="Tỉnh ủy", place="Gia Lai").facets
+    assert narrowed["place"] == [{"value": "Gia Lai", "count": 1}]
+
+
+def test_sort_newest_and_oldest_put_undated_last(seed_engine):
+    newest = seed_engine.search(q="tổ chức", sort="newest")
+    oldest = seed_engine.search(q="tổ chức", sort="oldest")
+    dated = ["000_50d02545dceeb243", "001_cb7a5b37da5bff54", "002_abb0d72e086358a6"]
+    assert ids(newest)[:3] == dated
+    assert ids(oldest)[:3] == dated[::-1]
+    assert [h.date for h in oldest.hits[3:]] == [None, None]
+    assert all(h.score is None for h in newest.hits)
+
+
+def test_paging(seed_engine):
+    first = seed_engine.search(q="tổ chức", per_page=2)
+    second = seed_engine.search(q="tổ chức", per_page=2, page=2)
+    third = seed_engine.search(q="tổ chức", per_page=2, page=3)
+    assert first.total == 5 and first.pages == 3
+    assert len(ids(first)) == 2 and len(ids(second)) == 2 and len(ids(third)) == 1
+    assert not set(ids(first)) & set(ids(second))
+    assert ids(seed_engine.search(q="tổ chức", per_page=2, page=9)) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"page": "0"}, "invalid_page"),
+        ({"page": "x"}, "invalid_page"),
+        ({"per_page": "101"}, "invalid_per_page"),
+        ({"per_page": "0"}, "invalid_per_page"),
+        ({"page": "1000", "per_page": "100"}, "page_too_deep"),
+        ({"sort": "random"}, "invalid_sort"),
+        ({"date_from": "2023-02-30"}, "invalid_date_from"),
+        ({"date_to": "yesterday"}, "invalid_date_to"),
+        ({"date_from": "2023-01-02", "date_to": "2023-01-01"}, "invalid_date_range"),
+    ],
+)
+def test_invalid_parameters(params, code):
+    with pytest.raises(InvalidRequest) as error:
+        SearchRequest.from_params(params)
+    assert error.value.code == code
+
+
+# --- snippets ----------------------------------------------------------------------------------
+
+
+def test_snippet_marks_original_text_through_every_route(seed_engine):
+    def marked(query, doc_id):
+        for hit in seed_engine.search(q=query, per_page=5).hits:
+            if hit.id == doc_id:
+                return marks(hit.snippet) + marks(hit.title_html)
+        raise AssertionError(f"{doc_id} not found for {query!r}")
+
+    assert "Tỉnh uỷ" in marked("Tỉnh ủy", "000_50d02545dceeb243")  # tone placement
+    assert "Tỉnh ủy" in marked("tinh uy", "001_cb7a5b37da5bff54")  # folding
+    assert "UBND tỉnh" in marked("Ủy ban nhân dân tỉnh", "002_abb0d72e086358a6")  # abbreviation
+    assert "khóa XIII" in marked("khóa 13", "000_50d02545dceeb243")  # numeral
+    assert "TƯ" in marked("Trung ương", "004_80203056e2d47fdc")
+
+
+def test_snippet_size_and_fragments(seed_engine):
+    for hit in seed_engine.search(q="tổ chức", per_page=5).hits:
+        text = re.sub(r"</?mark>", "", hit.snippet)
+        fragments = [f for f in text.split("…") if f.strip()]
+        assert 1 <= len(fragments) <= 3
+        assert all(len(f.strip()) <= 300 for f in fragments)
+
+
+def test_snippets_and_titles_are_escaped(engine):
+    hit = engine.search(q="tiêu đề nội dung").hits[0]
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    assert "<b>" not in hit.snippet and "&lt;b&gt;" in hit.snippet
+    assert "&amp;" in hit.snippet
+
+
+def test_document_marks_the_whole_text(seed_engine):
+    doc = seed_engine.document("002_abb0d72e086358a6", "UBND")
+    html = " ".join(p["html"] for p in doc.paragraphs)
+    assert marks(html).count("UBND") == 2
+    assert any(p["caption"] for p in doc.paragraphs)
+    assert seed_engine.document("no such id") is None
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+def test_did_you_mean_restores_diacritics(seed_engine):
+    assert seed_engine.search(q="to chuc dang").suggestion == "tổ chức đảng"
+    assert seed_engine.search(q="Tinh uy").suggestion == "Tỉnh ủy"
+
+
+def test_did_you_mean_corrects_a_misspelling(seed_engine):
+    assert seed_engine.search(q="hội nghi giao bam").suggestion == "hội nghị giao ban"
+    assert seed_engine.search(q="tổ chưc đảng").suggestion == "tổ chức đảng"  # a wrong mark
+    assert seed_engine.search(q="xay dựng").suggestion == "xây dựng"  # a missing one
+
+
+def test_no_suggestion_for_a_good_query(seed_engine):
+    assert seed_engine.search(q="tổ chức đảng").suggestion is None
+    assert seed_engine.search(q='"tổ chức"').suggestion is None
+
+
+@pytest.mark.parametrize("typed", ["to ch", "tổ ch", "TO CH"])
+def test_autocomplete_ignores_diacritics(seed_engine, typed):
+    assert "tổ chức" in [s.lower() for s in seed_engine.suggest(typed)]
+
+
+def test_autocomplete_keeps_the_words_before(seed_engine):
+    assert "hội nghị tổ chức" in seed_engine.suggest("hội nghị to chu")
+    assert seed_engine.suggest("") == []

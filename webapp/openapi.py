@@ -1,0 +1,283 @@
+"""The OpenAPI 3 description of the JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+_FACET = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
+    },
+}
+
+
+def _query(name, description, schema=None, required=False):
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def _errors(*codes):
+    descriptions = {
+        "400": "Invalid parameters",
+        "404": "Not found",
+        "503": "The index is not built yet",
+    }
+    return {
+        code: {
+            "description": descriptions[code],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "vnsearch",
+        "version": "1.0.0",
+        "description": "Full-text search over Vietnamese news articles. Queries may be typed "
+        'with or without diacritics; the syntax accepts "phrases", -exclusions, OR, '
+        "and title:, author:, place: fields.",
+    },
+    "paths": {
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and the number of documents served",
+                "responses": {
+                    "200": {
+                        "description": "The index is served",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["status", "documents"],
+                                    "properties": {
+                                        "status": {"type": "string", "enum": ["ok"]},
+                                        "documents": {"type": "integer"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "503": {"description": "No index yet"},
+                },
+            }
+        },
+        "/api/search": {
+            "get": {
+                "summary": "Ranked, highlighted search results with facets",
+                "parameters": [
+                    _query(
+                        "q",
+                        "The query (≤ 1,000 characters); empty: every document, newest first",
+                    ),
+                    _query(
+                        "page",
+                        "Page number, from 1",
+                        {"type": "integer", "minimum": 1, "default": 1},
+                    ),
+                    _query(
+                        "per_page",
+                        "Results a page",
+                        {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+                    ),
+                    _query(
+                        "sort",
+                        "Order",
+                        {
+                            "type": "string",
+                            "enum": ["relevance", "newest", "oldest"],
+                            "default": "relevance",
+                        },
+                    ),
+                    _query(
+                        "date_from",
+                        "ISO date (YYYY-MM-DD, YYYY-MM or YYYY); undated documents are excluded",
+                    ),
+                    _query("date_to", "ISO date, inclusive; undated documents are excluded"),
+                    _query("author", "Exact author, as in the author facet"),
+                    _query("place", "Province or city, as in the place facet"),
+                    _query("source", "Exact source, as in the source facet"),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Results",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/SearchResult"}
+                            }
+                        },
+                    },
+                    **_errors("400", "503"),
+                },
+            }
+        },
+        "/api/documents/{id}": {
+            "get": {
+                "summary": "A whole document",
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "description": "The document id, URL-encoded (it may hold / or spaces)",
+                        "schema": {"type": "string"},
+                    },
+                    _query(
+                        "q",
+                        "Optional query (accepted for symmetry with the page, not used in JSON)",
+                    ),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The document",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Document"}
+                            }
+                        },
+                    },
+                    **_errors("404", "503"),
+                },
+            }
+        },
+        "/api/suggest": {
+            "get": {
+                "summary": "Autocomplete for the word being typed, insensitive to diacritics",
+                "parameters": [_query("q", "What has been typed so far")],
+                "responses": {
+                    "200": {
+                        "description": "Completions of the whole text typed",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "suggestions": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors("400", "503"),
+                },
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This description",
+                "responses": {"200": {"description": "OpenAPI 3 document"}},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": _ERROR,
+            "Hit": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "title",
+                    "date",
+                    "author",
+                    "source",
+                    "place",
+                    "url",
+                    "score",
+                    "snippet",
+                ],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "title_html": {
+                        "type": "string",
+                        "description": "The title, escaped, with <mark>",
+                    },
+                    "date": {**_NULLABLE_STRING, "description": "ISO 8601, or null when unknown"},
+                    "author": _NULLABLE_STRING,
+                    "source": _NULLABLE_STRING,
+                    "place": {"type": "array", "items": {"type": "string"}},
+                    "url": _NULLABLE_STRING,
+                    "score": {
+                        "type": "number",
+                        "nullable": True,
+                        "description": "null when sorted by date",
+                    },
+                    "snippet": {
+                        "type": "string",
+                        "description": "Escaped text with <mark> around matches",
+                    },
+                },
+            },
+            "SearchResult": {
+                "type": "object",
+                "required": [
+                    "query",
+                    "total",
+                    "page",
+                    "per_page",
+                    "took_ms",
+                    "hits",
+                    "facets",
+                    "suggestion",
+                ],
+                "properties": {
+                    "query": {"type": "string"},
+                    "total": {"type": "integer"},
+                    "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "took_ms": {"type": "number"},
+                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "facets": {
+                        "type": "object",
+                        "properties": {
+                            "year": _FACET,
+                            "author": _FACET,
+                            "place": _FACET,
+                            "source": _FACET,
+                        },
+                    },
+                    "suggestion": {**_NULLABLE_STRING, "description": "Did you mean"},
+                    "sort": {"type": "string"},
+                    "pages": {"type": "integer"},
+                    "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+            "Document": {
+                "type": "object",
+                "required": ["id", "title", "date", "author", "source", "place", "url", "text"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "date": _NULLABLE_STRING,
+                    "author": _NULLABLE_STRING,
+                    "source": _NULLABLE_STRING,
+                    "place": {"type": "array", "items": {"type": "string"}},
+                    "url": _NULLABLE_STRING,
+                    "text": {"type": "string"},
+                },
+            },
+        }
+    },
+}

@@ -1,0 +1,121 @@
+"""The HTML pages: the search page and the document page, rendered on the server."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, render_template, request, url_for
+from markupsafe import Markup
+
+from indexer.search import InvalidRequest, SearchRequest
+from indexer.storage import IndexNotFound
+
+from . import engine
+
+blueprint = Blueprint("pages", __name__)
+
+KEPT = ("q", "sort", "per_page", "date_from", "date_to", "author", "place", "source")
+SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+FACET_LABELS = {"year": "Năm", "place": "Địa phương", "author": "Tác giả", "source": "Nguồn"}
+FILTER_LABELS = {
+    "date_from": "Từ ngày",
+    "date_to": "Đến ngày",
+    "author": "Tác giả",
+    "place": "Địa phương",
+    "source": "Nguồn",
+}
+
+
+def page_url(**changes) -> str:
+    """The search page's URL with the current parameters, some changed (None drops one)."""
+    params = {k: v for k in KEPT if (v := request.args.get(k))}
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    query = urlencode(params)
+    return url_for("pages.index") + (f"?{query}" if query else "")
+
+
+def facet_url(name: str, value: str) -> str:
+    """Filter by a facet value: a year becomes a date range."""
+    if name == "year":
+        return page_url(date_from=f"{value}-01-01", date_to=f"{value}-12-31")
+    return page_url(**{name: value})
+
+
+def vi_date(value: str | None) -> str:
+    """2023-10-02 -> 02/10/2023; 2020-10-13T14:21 -> 13/10/2020 14:21; 2022-07 -> 07/2022."""
+    if not value:
+        return ""
+    day_part, _, time_part = value.partition("T")
+    pieces = day_part.split("-")
+    shown = "/".join(reversed(pieces))
+    return f"{shown} {time_part}" if time_part else shown
+
+
+@blueprint.app_template_global()
+def helpers():
+    return {"page_url": page_url, "facet_url": facet_url}
+
+
+@blueprint.app_template_filter("vi_date")
+def _vi_date(value):
+    return vi_date(value)
+
+
+@blueprint.app_template_filter("web_url")
+def _web_url(value: str | None) -> str | None:
+    """Only http(s) links from documents become links: never javascript: or data:."""
+    return value if value and value.lower().startswith(("http://", "https://")) else None
+
+
+@blueprint.app_template_filter("html")
+def _trusted_html(value: str) -> Markup:
+    # Snippets and highlighted text are built by indexer.snippets: every piece of
+    # document text in them is already escaped, only <mark> is markup.
+    return Markup(value)
+
+
+@blueprint.get("/")
+def index():
+    fragment = request.args.get("fragment") == "1"
+    template = "results.html" if fragment else "search.html"
+    context = {
+        "q": request.args.get("q", ""),
+        "sort_labels": SORT_LABELS,
+        "facet_labels": FACET_LABELS,
+        "filter_labels": FILTER_LABELS,
+        "result": None,
+        "error": None,
+    }
+    try:
+        search_request = SearchRequest.from_params(request.args)
+        context["result"] = engine().search(search_request)
+    except InvalidRequest as exc:
+        context["error"] = exc.message
+        return render_template(template, **context), 400
+    except IndexNotFound:
+        context["error"] = "Chưa có chỉ mục: hãy chạy `python -m indexer build` trước."
+        return render_template(template, **context), 503
+    return render_template(template, **context)
+
+
+@blueprint.get("/doc/<path:doc_id>")
+def document(doc_id: str):
+    q = request.args.get("q", "")
+    try:
+        found = engine().document(doc_id, q)
+    except InvalidRequest as exc:
+        abort(400, exc.message)
+    if found is None:
+        return render_template("missing.html", doc_id=doc_id, q=q), 404
+    back = request.args.get("back", "")  # the results page's query string: same origin
+    if back:
+        back_url = url_for("pages.index") + "?" + back
+    else:
+        back_url = url_for("pages.index", q=q) if q else url_for("pages.index")
+    return render_template("document.html", doc=found, q=q, back_url=back_url)
