@@ -10,6 +10,7 @@ import os
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from indexer.search import Engine
 
@@ -27,6 +28,13 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class AnyPath(PathConverter):
+    """Like <path:>, but a document id may also begin with "/"."""
+
+    regex = ".+"
+    part_isolating = False  # the id spans "/" separated parts
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; *test_config* overrides the defaults and the environment."""
     app = Flask(__name__)
@@ -38,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.merge_slashes = False  # document ids may hold "//"
+    app.url_map.converters["id"] = AnyPath
     app.extensions["engine"] = Engine(app.config["INDEX_DIR"], app.config["RELOAD_SECONDS"])
 
     from . import api, pages

@@ -75,7 +75,7 @@ def search():
     return jsonify(result_json(result))
 
 
-@blueprint.get("/api/documents/<path:doc_id>")
+@blueprint.get("/api/documents/<id:doc_id>")
 def document(doc_id: str):
     found = engine().document(doc_id, request.args.get("q", ""))
     if found is None:

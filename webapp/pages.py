@@ -104,7 +104,7 @@ def index():
     return render_template(template, **context)
 
 
-@blueprint.get("/doc/<path:doc_id>")
+@blueprint.get("/doc/<id:doc_id>")
 def document(doc_id: str):
     q = request.args.get("q", "")
     try:

@@ -1,0 +1,193 @@
+"""The JSON API through Flask's test client: every endpoint and every error path."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from indexer.build import build
+from webapp import create_app
+
+ODD_IDS = [
+    "a b/c@d",
+    "Tỉnh ủy/2023",
+    "100%",
+    "q?x#y&z=1",
+    "/lead",
+    "trail/",
+    "..",
+    "a//b",
+    "ủy ban",
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("api")
+    odd = folder / "odd.jsonl"
+    odd.write_text(
+        "\n".join(
+            json.dumps(
+                {"id": i, "text": f"Bài viết số {n} về hội nghị.", "url": "https://example.vn/a"}
+            )
+            for n, i in enumerate(ODD_IDS)
+        ),
+        encoding="utf-8",
+    )
+    build(folder / "index", ["corpus", odd], workers=1, quiet=True)
+    app = create_app({"INDEX_DIR": str(folder / "index"), "TESTING": True})
+    return app.test_client()
+
+
+def test_health(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "documents": 5 + len(ODD_IDS)}
+
+
+def test_health_without_an_index(tmp_path):
+    response = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def test_search_contract(client):
+    response = client.get("/api/search", query_string={"q": "to chuc dang", "per_page": 2})
+    assert response.status_code == 200
+    data = response.json
+    for key in ("query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"):
+        assert key in data
+    assert data["query"] == "to chuc dang" and data["page"] == 1 and data["per_page"] == 2
+    assert data["total"] >= 5 and len(data["hits"]) == 2
+    assert data["suggestion"] == "tổ chức đảng"
+    hit = data["hits"][0]
+    assert set(hit) >= {
+        "id",
+        "title",
+        "date",
+        "author",
+        "source",
+        "place",
+        "url",
+        "score",
+        "snippet",
+    }
+    assert isinstance(hit["score"], float)
+    assert "<mark>" in hit["snippet"]
+    assert set(data["facets"]) == {"year", "author", "place", "source"}
+
+
+def test_search_filters_and_sort(client):
+    data = client.get("/api/search?q=&sort=oldest&date_from=2020-01-01&date_to=2022-12-31").json
+    assert [h["date"] for h in data["hits"]] == ["2020-10-13T14:21", "2022-07-15"]
+    assert data["hits"][0]["score"] is None
+    data = client.get("/api/search", query_string={"q": "tổ chức", "place": "Lạng Sơn"}).json
+    assert [h["id"] for h in data["hits"]] == ["000_50d02545dceeb243"]
+    assert data["hits"][0]["date"] == "2023-10-02"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("page=0", "invalid_page"),
+        ("page=-1", "invalid_page"),
+        ("page=1.5", "invalid_page"),
+        ("page=abc", "invalid_page"),
+        ("page=99999999999999999999", "invalid_page"),  # a huge number is not a page
+        ("per_page=0", "invalid_per_page"),
+        ("per_page=101", "invalid_per_page"),
+        ("per_page=x", "invalid_per_page"),
+        ("sort=best", "invalid_sort"),
+        ("date_from=2023-13-01", "invalid_date_from"),
+        ("date_to=02/10/2023", "invalid_date_to"),
+        ("date_from=2024-01-01&date_to=2023-01-01", "invalid_date_range"),
+        ("q=" + "a" * 1001, "query_too_long"),
+        ("q=a&q=b", "repeated_parameter"),
+        ("page=1000&per_page=100", "page_too_deep"),
+    ],
+)
+def test_search_errors(client, query, code):
+    response = client.get("/api/search?" + query)
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == code
+    assert response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ['"', "-", "OR", "title:", "\u202e\u200b", "%00", "😀" * 200])
+def test_strange_queries_are_answered(client, query):
+    response = client.get("/api/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert response.json["total"] >= 0
+
+
+@pytest.mark.parametrize("doc_id", ODD_IDS)
+def test_documents_with_any_id(client, doc_id):
+    response = client.get("/api/documents/" + quote(doc_id, safe=""))
+    assert response.status_code == 200, doc_id
+    data = response.json
+    assert data["id"] == doc_id
+    assert set(data) == {"id", "title", "date", "author", "source", "place", "url", "text"}
+    assert "hội nghị" in data["text"]
+
+
+def test_seed_document(client):
+    data = client.get("/api/documents/002_abb0d72e086358a6").json
+    assert data["source"] == "Báo Quảng Ninh" and data["date"] == "2020-10-13T14:21"
+    assert data["place"] == ["Quảng Ninh"] and data["author"] is None
+    assert "Tin Nóng" not in data["text"]
+
+
+def test_unknown_document(client):
+    response = client.get("/api/documents/" + quote("không có", safe=""))
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_suggest(client):
+    data = client.get("/api/suggest", query_string={"q": "to ch"}).json
+    assert "tổ chức" in data["suggestions"]
+    assert client.get("/api/suggest").json == {"suggestions": []}
+    assert client.get("/api/suggest?q=" + "a" * 1001).status_code == 400
+
+
+def test_openapi_describes_every_endpoint(client):
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {
+        "/healthz",
+        "/api/search",
+        "/api/documents/{id}",
+        "/api/suggest",
+        "/api/openapi.json",
+    }
+    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert names == {
+        "q",
+        "page",
+        "per_page",
+        "sort",
+        "date_from",
+        "date_to",
+        "author",
+        "place",
+        "source",
+    }
+
+
+def test_unknown_api_path_and_method_are_json(client):
+    assert client.get("/api/nothing").status_code == 404
+    assert client.get("/api/nothing").json["error"]["code"] == "not_found"
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response.json["error"]["code"] == "method_not_allowed"
+
+
+def test_security_headers(client):
+    for path in ("/api/search?q=a", "/", "/healthz"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_never_debug(client):
+    assert not client.application.debug

@@ -1,0 +1,169 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against gunicorn.
+
+Screenshots at 1280 and 375 pixels wide are saved in test-output/ for people to look at.
+"""
+
+import json
+import re
+
+import pytest
+
+from indexer.build import build
+
+from .servers import ROOT, serving
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = ROOT / "test-output"
+HOSTILE = {
+    "id": "hostile",
+    "title": 'Tin độc <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">',
+    "text": 'Nội dung độc <script>window.__pwned = 3</script> và <img src=x onerror="window.__pwned = 4">.',
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE, ensure_ascii=False), encoding="utf-8")
+    build(folder / "index", [ROOT / "corpus", hostile], workers=1, quiet=True)
+    with serving(folder / "index") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(params=[1280, 375], ids=["desktop", "phone"])
+def page(request, browser):
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.width = width
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def shot(page, name):
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.width}.png"), full_page=True)
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.width
+
+
+def test_search_without_diacritics_and_open_a_result(page, base_url):
+    page.goto(base_url + "/")
+    page.fill("#q", "to chuc dang")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=to\+chuc\+dang"))
+    marks = page.locator(".hit .snippet mark")
+    assert marks.count() > 3
+    assert "tổ chức" in marks.first.inner_text().lower()
+    assert page.locator(".suggestion a").inner_text() == "tổ chức đảng"
+    assert "kết quả" in page.locator("#summary").inner_text()
+    no_sideways_scroll(page)
+    shot(page, "search")
+
+    title = page.locator(".hit h2 a").first.inner_text()
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("article mark").count() > 3
+    no_sideways_scroll(page)
+    shot(page, "document")
+    page.locator("text=Quay lại kết quả").click()
+    page.wait_for_url(re.compile(r"q=to\+chuc\+dang"))
+
+
+def test_facet_and_sort(page, base_url):
+    page.goto(base_url + "/?q=t%E1%BB%95+ch%E1%BB%A9c")
+    total = page.locator("#summary").inner_text()
+    page.get_by_role("link", name="Gia Lai", exact=True).click()
+    page.wait_for_url(re.compile(r"place=Gia\+Lai"))
+    assert page.locator(".hit").count() == 1
+    assert "Gia Lai" in page.locator(".active-filters").inner_text()
+    page.locator(".active-filters a").click()  # remove the filter
+    page.wait_for_url(lambda url: "place=" not in url)
+    assert page.locator("#summary").inner_text().split("(")[0] == total.split("(")[0]
+
+    page.select_option("#sort", "newest")  # submits by itself when scripts run
+    page.wait_for_url(re.compile(r"sort=newest"))
+    dates = page.locator(".hit time").all_inner_texts()
+    assert dates[:3] == ["02/10/2023", "15/07/2022", "13/10/2020 14:21"]
+    shot(page, "sorted")
+
+
+def test_autocomplete_with_keyboard(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#q").press_sequentially("to ch", delay=40)
+    option = page.locator("#suggestions li", has_text="tổ chức")
+    option.wait_for()
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    page.press("#q", "ArrowDown")
+    assert page.locator("#suggestions li[aria-selected=true]").count() == 1
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=t%E1%BB%95"))
+    assert page.locator(".hit").count() >= 1
+
+
+def test_results_as_you_type(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#q").press_sequentially("tinh uy gia lai", delay=30)
+    page.locator(".hit .snippet mark").first.wait_for()  # no reload: the script swapped them in
+    assert "Gia Lai" in page.locator(".hit h2").first.inner_text()
+    assert "q=tinh+uy+gia+lai" in page.url
+
+
+def test_page_works_with_javascript_off(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.fill("#q", "khoa 13")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=khoa\+13"))
+    assert page.locator(".hit mark").count() > 0
+    page.select_option("#sort", "oldest")
+    page.click("form.sort button")
+    page.wait_for_url(re.compile(r"sort=oldest"))
+    context.close()
+
+
+def test_hostile_document_runs_no_script(page, base_url):
+    page.goto(base_url + "/?q=n%E1%BB%99i+dung+%C4%91%E1%BB%99c")
+    assert page.locator(".hit").count() >= 1
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doc/hostile"))
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned === undefined")
+    assert "<script>" in page.locator("h1").inner_text()  # shown as text, inert
+
+
+def test_keyboard_reaches_the_search_box_and_results(page, base_url):
+    page.goto(base_url + "/?q=t%E1%BB%95+ch%E1%BB%A9c")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"

@@ -1,0 +1,100 @@
+"""The HTML pages through Flask's test client: rendering, escaping, links, errors."""
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+
+from indexer.build import build
+from webapp import create_app
+
+HOSTILE = {
+    "id": "evil/<id>",
+    "title": '<script>alert("t")</script><img src=x onerror=alert(1)>',
+    "text": "Nội dung <script>alert('b')</script> và <b>đậm</b>\u202e đảo chiều\u200b.",
+    "author": "<i>Tác giả</i>",
+    "url": "javascript:alert(1)",
+}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE, ensure_ascii=False), encoding="utf-8")
+    build(folder / "index", ["corpus", hostile], workers=1, quiet=True)
+    return create_app({"INDEX_DIR": str(folder / "index")}).test_client()
+
+
+def test_search_page_renders_results(client):
+    page = client.get("/?q=to+chuc+dang").get_data(as_text=True)
+    assert '<html lang="vi">' in page
+    assert "kết quả" in page
+    assert "<mark>" in page
+    assert "Có phải bạn muốn tìm" in page and "tổ chức đảng" in page
+    assert 'for="q"' in page  # the search box has a label
+    assert "Lọc kết quả" in page and "Lạng Sơn" in page
+
+
+def test_home_lists_newest(client):
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("02/10/2023") < page.index("15/07/2022") < page.index("13/10/2020")
+
+
+def test_page_works_without_javascript(client):
+    page = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c&per_page=2").get_data(as_text=True)
+    assert re.search(r'<form[^>]+action="/"[^>]+method="get"', page)  # a plain GET form
+    assert 'rel="next"' in page  # paging by links
+    assert "sort=newest" not in page or "<select" in page
+    assert '<select id="sort" name="sort">' in page
+
+
+def test_facet_links_filter(client):
+    page = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c").get_data(as_text=True)
+    assert "date_from=2023-01-01&amp;date_to=2023-12-31" in page
+    filtered = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c&place=Gia+Lai").get_data(as_text=True)
+    assert "1 kết quả" in filtered
+    assert "Bỏ lọc Địa phương: Gia Lai" in filtered
+
+
+def test_fragment_for_results_as_you_type(client):
+    fragment = client.get("/?q=tinh+uy&fragment=1").get_data(as_text=True)
+    assert "<html" not in fragment and "<mark>" in fragment
+
+
+def test_document_page_marks_the_query(client):
+    response = client.get("/doc/000_50d02545dceeb243?q=tinh+uy")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>Tỉnh ủy</mark>" in page and "<mark>Tỉnh uỷ</mark>" in page
+    assert "Quay lại kết quả" in page and 'href="/?q=tinh+uy"' in page
+    assert 'class="caption"' in page
+
+
+def test_hostile_document_is_inert(client):
+    page = client.get("/?q=n%E1%BB%99i+dung").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    doc = client.get("/doc/" + quote(HOSTILE["id"], safe="")).get_data(as_text=True)
+    assert "<script>alert" not in doc and "<i>Tác giả</i>" not in doc
+    assert "javascript:" not in doc  # a document's url is a link only when http(s)
+
+
+def test_invalid_parameters_show_a_message(client):
+    response = client.get("/?page=abc")
+    assert response.status_code == 400
+    assert "page must be a positive integer" in response.get_data(as_text=True)
+
+
+def test_missing_document_and_page(client):
+    assert client.get("/doc/nope").status_code == 404
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_static_assets_are_local(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    for asset in ("/static/style.css", "/static/app.js", "/static/favicon.svg"):
+        assert client.get(asset).status_code == 200

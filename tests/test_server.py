@@ -1,0 +1,99 @@
+"""The production server over HTTP: it follows rebuilds and updates without failing a request."""
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from indexer.build import build
+
+from .servers import ROOT, environment, serving
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+class Hammer(threading.Thread):
+    """Search continuously; record every status and which index answered."""
+
+    def __init__(self, base: str, query: str):
+        super().__init__(daemon=True)
+        self.url = f"{base}/api/search?" + urllib.parse.urlencode({"q": query})
+        self.statuses: list[int] = []
+        self.totals: set[int] = set()
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            status, data = get(self.url)
+            self.statuses.append(status)
+            if status == 200:
+                self.totals.add(data["total"])
+
+
+def indexer(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder)
+    build(tmp_path / "index", [folder], workers=1, quiet=True)
+    return folder
+
+
+def wait_for(predicate, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_rebuild_and_update_are_served_without_restart_or_failure(tmp_path, corpus):
+    index = tmp_path / "index"
+    with serving(index) as base:
+        hammer = Hammer(base, "hội nghị")
+        hammer.start()
+        try:
+            assert get(base + "/healthz")[1]["documents"] == 5
+            (corpus / "005_moi.txt").write_text(
+                "Tin mới\n\nHội nghị bàn về chuyển đổi số ở Cần Thơ.\n", encoding="utf-8"
+            )
+            result = indexer("build", "--index", str(index), str(corpus), "--workers", "1")
+            assert result.returncode == 0, result.stderr
+            assert wait_for(lambda: get(base + "/healthz")[1]["documents"] == 6)
+            status, data = get(base + "/api/search?q=chuyen+doi+so")
+            assert status == 200 and data["hits"][0]["id"] == "005_moi"
+
+            (corpus / "003_483ea6bfdeb6afd9.txt").unlink()
+            result = indexer("update", "--index", str(index), str(corpus), "--workers", "1")
+            assert result.returncode == 0, result.stderr
+            assert wait_for(lambda: get(base + "/healthz")[1]["documents"] == 5)
+            assert get(base + "/api/documents/003_483ea6bfdeb6afd9")[0] == 404
+        finally:
+            hammer.stop.set()
+            hammer.join(timeout=20)
+    assert len(hammer.statuses) > 10
+    assert set(hammer.statuses) == {200}
+    assert hammer.totals <= {5, 6}  # every answer came whole from the old or the new index
