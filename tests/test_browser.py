@@ -28,7 +28,8 @@ SHOTS = ROOT / "test-output"
 HOSTILE = {
     "id": "hostile",
     "title": 'Tin độc <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">',
-    "text": 'Nội dung độc <script>window.__pwned = 3</script> và <img src=x onerror="window.__pwned=4">',
+    "text": "Nội dung độc <script>window.__pwned = 3</script>"
+    ' và <img src=x onerror="window.__pwned = 4">.',
 }
 
 
