@@ -74,35 +74,33 @@ def _tagger() -> pycrfsuite.Tagger:
 def syllables(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Split *text* into pyvi's syllables, each with its (start, end) in *text*."""
     normalized, mapping = nfc_with_offsets(text)
-    tokens, spans = [], []
-    for match in _SYLLABLE.finditer(normalized):
-        start, end = match.span()
-        if mapping is None:
-            tokens.append(match.group())
-            spans.append((start, end))
-        else:  # the text of the span, which differs from the match only when a rare
-            # cluster of marks was snapped whole into it (see nfc_with_offsets)
-            start, end = mapping[start], mapping[end]
-            if start < end:
-                tokens.append(nfc(text[start:end]))
-                spans.append((start, end))
-    return tokens, spans
+    spans = [match.span() for match in _SYLLABLE.finditer(normalized)]
+    if mapping is None:
+        return [text[start:end] for start, end in spans], spans
+    # The text of each mapped span, which differs from the match only when a rare
+    # cluster of marks was snapped whole into it (see nfc_with_offsets).
+    spans = [(mapping[start], mapping[end]) for start, end in spans]
+    spans = [(start, end) for start, end in spans if start < end]
+    return [nfc(text[start:end]) for start, end in spans], spans
 
 
 class _Features:
-    """pyvi's word2features for a list of syllables, built from cached parts.
+    """pyvi's word2features for a list of syllables, assembled from cached tuples.
 
     A feature whose value is False weighs nothing in the CRF, so it is left out;
-    string features become "name:value", as pycrfsuite spells dict features.
+    string features become "name:value", as pycrfsuite spells dict features. What a
+    neighbour contributes depends on the neighbour and two flags (does it form a known
+    bigram, a known trigram with us), so each syllable keeps its four variants.
     """
 
     own: dict[str, tuple[str, ...]] = {}
-    left: dict[str, tuple[str, ...]] = {}
-    right: dict[str, tuple[str, ...]] = {}
+    left: dict[str, tuple[tuple[str, ...], ...]] = {}  # index: 2 * bigram + trigram
+    right: dict[str, tuple[tuple[str, ...], ...]] = {}
+    lower: dict[str, str] = {}
     LIMIT = 500_000  # distinct syllables remembered; a corpus has far fewer
 
     @classmethod
-    def _parts(cls, token: str) -> None:
+    def _learn(cls, token: str) -> None:
         lower = token.lower()
         title, upper = token.istitle(), token.isupper()
         own = ["bias", "word.lower():" + lower]
@@ -118,18 +116,22 @@ class _Features:
         if token.isdigit():
             own.append("word.isdigit()")
         if len(cls.own) > cls.LIMIT:
-            cls.own.clear(), cls.left.clear(), cls.right.clear()
-        cls.own[token], cls.left[token], cls.right[token] = tuple(own), tuple(left), tuple(right)
+            cls.own.clear(), cls.left.clear(), cls.right.clear(), cls.lower.clear()
+        cls.lower[token] = lower
+        cls.own[token] = tuple(own)
+        cls.left[token] = _variants(tuple(left), "-1:word.bi_gram()", "-2:word.tri_gram()")
+        cls.right[token] = _variants(tuple(right), "+1:word.bi_gram()", "+2:word.tri_gram()")
 
     @classmethod
-    def sentence(cls, tokens: list[str], start: int, end: int) -> list[list[str]]:
+    def sentence(cls, tokens: list[str], start: int, end: int) -> list[tuple[str, ...]]:
         """Features of tokens[start:end], seeing the neighbours outside the slice as pyvi does."""
         lo, hi = max(start - 2, 0), min(end + 2, len(tokens))
         window = tokens[lo:hi]
+        known = cls.lower
         for token in window:
-            if token not in cls.own:
-                cls._parts(token)
-        lower = [cls.own[t][1][13:] for t in window]
+            if token not in known:
+                cls._learn(token)
+        lower = [known[t] for t in window]
         if any("Σ" in t for t in window):  # final sigma: lower() of a join differs
             pair = [" ".join(window[i : i + 2]).lower() in _BIGRAMS for i in range(len(window) - 1)]
             triple = [
@@ -138,26 +140,24 @@ class _Features:
         else:
             pair = [f"{a} {b}" in _BIGRAMS for a, b in itertools.pairwise(lower)]
             triple = [f"{a} {b} {c}" in _TRIGRAMS for a, b, c in zip(lower, lower[1:], lower[2:])]
+        pair.append(False)
+        triple += (False, False)  # beyond the text: no neighbour, no n-gram
         own, left, right = cls.own, cls.left, cls.right
-        n = len(tokens)
+        last = len(tokens) - 1
         out = []
         for i in range(start, end):
-            w = i - lo  # index into the window
-            f = list(own[tokens[i]])
+            w = i - lo
+            features = own[tokens[i]]
             if i > 0:
-                f.extend(left[tokens[i - 1]])
-                if pair[w - 1]:
-                    f.append("-1:word.bi_gram()")
-                if i > 1 and triple[w - 2]:
-                    f.append("-2:word.tri_gram()")
-            if i < n - 1:
-                f.extend(right[tokens[i + 1]])
-                if pair[w]:
-                    f.append("+1:word.bi_gram()")
-                if i < n - 2 and triple[w]:
-                    f.append("+2:word.tri_gram()")
-            out.append(f)
+                features += left[tokens[i - 1]][2 * pair[w - 1] + (i > 1 and triple[w - 2])]
+            if i < last:
+                features += right[tokens[i + 1]][2 * pair[w] + triple[w]]
+            out.append(features)
         return out
+
+
+def _variants(base: tuple[str, ...], bigram: str, trigram: str) -> tuple[tuple[str, ...], ...]:
+    return (base, (*base, trigram), (*base, bigram), (*base, bigram, trigram))
 
 
 def _joins(previous: str, current: str) -> bool:
@@ -174,20 +174,19 @@ def _joins(previous: str, current: str) -> bool:
 
 def _sentences(tokens: list[str]):
     """Yield (start, end) index ranges of the sentences in a syllable list."""
+    ends = [i + 1 for i, token in enumerate(tokens) if token in _SENTENCE_END]
+    if not ends or ends[-1] != len(tokens):
+        ends.append(len(tokens))
     start = 0
-    clause = -1
-    for i, token in enumerate(tokens):
-        if token in _SENTENCE_END:
-            yield start, i + 1
-            start, clause = i + 1, -1
-        elif i + 1 - start >= MAX_SENTENCE:
-            cut = clause + 1 if clause >= start else i + 1
+    for end in ends:
+        while end - start > MAX_SENTENCE:  # a run-on "sentence": cut at a clause, or anywhere
+            window = range(start + MAX_SENTENCE - 1, start, -1)
+            cut = next((i + 1 for i in window if tokens[i] in _CLAUSE_END), start + MAX_SENTENCE)
             yield start, cut
-            start, clause = cut, -1
-        elif token in _CLAUSE_END:
-            clause = i
-    if start < len(tokens):
-        yield start, len(tokens)
+            start = cut
+        if end > start:
+            yield start, end
+        start = end
 
 
 def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
@@ -201,16 +200,15 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
 def segment(text: str) -> list[Word]:
     """Split *text* into pyvi words, each as (syllables, spans into *text*)."""
     tokens, spans = syllables(text)
-    words: list[Word] = []
+    firsts = []  # the index of each word's first syllable
     for start, end in _sentences(tokens):
         labels = tag(tokens, start, end)
-        for i in range(start, end):
-            if i > start and labels[i - start] == "I_W" and _joins(tokens[i - 1], tokens[i]):
-                texts, offsets = words[-1]
-                words[-1] = ((*texts, tokens[i]), (*offsets, spans[i]))
-            else:
-                words.append(((tokens[i],), (spans[i],)))
-    return words
+        firsts.append(start)
+        for i in range(start + 1, end):
+            if labels[i - start] != "I_W" or not _joins(tokens[i - 1], tokens[i]):
+                firsts.append(i)
+    firsts.append(len(tokens))
+    return [(tuple(tokens[a:b]), tuple(spans[a:b])) for a, b in itertools.pairwise(firsts)]
 
 
 _cache: OrderedDict[str, list[Word]] = OrderedDict()
