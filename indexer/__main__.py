@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -25,8 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def with_index(name, help_):
-        command = commands.add_parser(name, help=help_, description=help_)
+    def with_index(name, help_, **options):
+        command = commands.add_parser(name, help=help_, description=help_, **options)
         command.add_argument("--index", required=True, metavar="DIR", help="the index directory")
         return command
 
@@ -63,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
 
     with_index("stats", "print the index's documents, fields, size and last build as JSON")
 
-    command = with_index("search", "search the index and print ranked results")
+    # No -h: argparse would read "-hà" (exclude "hà") as -h with an argument.
+    command = with_index("search", "search the index and print ranked results", add_help=False)
+    command.add_argument("--help", action="help", help="show this help message and exit")
     command.add_argument(
         "query", nargs="*", help="the query (quotes, -word, OR, title:, author:, place:)"
     )
@@ -77,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["search"]:  # a lone -h still asks for help
+        argv = ["--help" if arg == "-h" else arg for arg in argv]
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "search":  # "-word" excludes a word: it is query text
@@ -176,5 +182,15 @@ def _search(args) -> int:
     return 0
 
 
+def run() -> int:
+    """main(), quiet when the reader goes away (`search ... | head`)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        # Python would complain again while flushing stdout at exit: point it at devnull
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -107,6 +108,7 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _COUNTER = re.compile(r"^[^\d:]{1,40}:\s*[\d.,]+\s*$")  # "Hôm nay: 541"
+_SENTENCE = re.compile(r"\w[.!?][\"”»)]?$")  # "Hôm nay, hội nghị bế mạc." ends a story
 _SOURCE = re.compile(
     r"^(?:theo\s+|nguồn\s*:\s*)?((?:báo|tạp chí|đài|thông tấn)\b.{2,60}?)\.?$", re.I
 )
@@ -128,7 +130,10 @@ AGENCIES = {
 
 def _is_chrome(line: str) -> bool:
     text = line.strip()
-    return bool(_CHROME.match(text) or _COUNTER.match(text)) and len(text) <= 80
+    if len(text) > 80:
+        return False
+    # a label's words can open a sentence too: a finished sentence is never a label
+    return bool(_COUNTER.match(text) or (_CHROME.match(text) and not _SENTENCE.search(text)))
 
 
 def _byline(line: str) -> str | None:
@@ -216,6 +221,12 @@ def parse(text: str, id: str, *, title: str | None = None, **known) -> Article:
 
     *known* may hold date, author, source and url, as JSON Lines records give them.
     """
+    # decomposed text ("Unicode tổ hợp") would slip past every pattern below
+    text = unicodedata.normalize("NFC", text)
+    title = unicodedata.normalize("NFC", title) if title is not None else None
+    for name in ("author", "source"):
+        if isinstance(known.get(name), str):
+            known[name] = unicodedata.normalize("NFC", known[name])
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = text.split("\n")
 

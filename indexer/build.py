@@ -198,7 +198,7 @@ class _Run:
         self.summary.problems.append(str(problem))
         self.reporter.say(str(problem))
 
-    def add(self, writer, record: Record, result, update: bool) -> None:
+    def add(self, writer, record: Record, result) -> None:
         self.reporter.advance()
         if isinstance(result, Problem):
             self.problem(result)
@@ -216,10 +216,7 @@ class _Run:
             self.superseded.append(previous_serial)
         self.added[doc_id] = (serial, record.where)
         self.seen_ids.add(doc_id)
-        if update:
-            writer.update_document(**doc)
-        else:
-            writer.add_document(**doc)
+        writer.add_document(**doc)
         self.summary.indexed += 1
         self.summary.chars += chars
 
@@ -266,7 +263,7 @@ def build(
                 for record, result in _prepared(
                     _unread(read(sources, max_bytes), run), schema, _workers(workers)
                 ):
-                    run.add(writer, record, result, update=False)
+                    run.add(writer, record, result)
             except BaseException:
                 writer.cancel()
                 raise
@@ -286,9 +283,9 @@ def build(
                 writer.commit()
                 run.remove_superseded(ix)
                 summary.seconds = time.monotonic() - started
+                summary.published = True  # build.json is read only once it is
                 storage.write_info(building, "build.json", _info(sources, summary))
                 storage.publish(index_dir, building)
-                summary.published = True
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
@@ -334,14 +331,20 @@ def update(
         ix = whoosh_index.open_dir(path)
         known, by_origin = _known(ix)
         folders = {str(Path(s).resolve()) for s in sources if is_folder_source(s)}
+        # Where each record came in the sources: of two records with one id the later
+        # wins, even when it is the unchanged one and the earlier was superseded before.
+        changed_at: dict[str, int] = {}  # where -> position
+        unchanged_at: dict[str, int] = {}  # id -> position of its last unchanged record
 
         def changed(records):
-            for record in records:
+            for position, record in enumerate(records):
                 if isinstance(record, Record) and record.hash in known:
                     run.summary.unchanged += 1
                     run.seen_ids.add(known[record.hash])
+                    unchanged_at[known[record.hash]] = position
                     reporter.advance()
                     continue
+                changed_at[record.where] = position
                 yield record
 
         writer = ix.writer(limitmb=WRITER_MB)
@@ -349,7 +352,12 @@ def update(
             for record, result in _prepared(
                 changed(_unread(read(sources, max_bytes), run)), ix.schema, _workers(workers)
             ):
-                run.add(writer, record, result, update=True)
+                run.add(writer, record, result)
+            for doc_id, (serial, where) in run.added.items():
+                if unchanged_at.get(doc_id, -1) > changed_at[where]:
+                    run.superseded.append(serial)  # the live document stays
+                else:
+                    writer.delete_by_term("id", doc_id)  # only the live one, not the new
             for origin in folders:
                 for doc_id in by_origin.get(origin, ()):
                     if doc_id not in run.seen_ids:

@@ -133,7 +133,11 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Record | Problem]:
                 if not line.strip():
                     continue
                 if len(line) > max_bytes:
-                    yield Problem(where, "failed", f"line too long: {len(line):,} bytes")
+                    yield Problem(
+                        where,
+                        "failed",
+                        f"line too long: {len(line):,} bytes (limit {max_bytes:,})",
+                    )
                     continue
                 yield Record(where, origin, "jsonl", line, None, _hash(b"jsonl", line))
     except (OSError, EOFError, gzip.BadGzipFile) as error:
@@ -203,6 +207,8 @@ def decode(data: bytes) -> str:
             return _clean(text)
     except UnicodeDecodeError:
         pass
+    if b"\x00" in data:  # no 8-bit text holds NUL bytes: an image, an archive
+        raise DecodeError("binary data (NUL bytes), not text")
     raise DecodeError("not UTF-8, UTF-16 or Windows-1258 Vietnamese text")
 
 
@@ -253,7 +259,8 @@ def _jsonl_article(record: Record) -> Article | Problem:
 
 
 _ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?"
+    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?$"  # a time zone is accepted, and dropped
 )
 
 

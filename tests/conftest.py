@@ -28,3 +28,67 @@ def news_sample() -> list[str]:
         pytest.skip(f"{BAOMOI} is not on this machine")
     with gzip.open(BAOMOI, "rt", encoding="utf-8") as lines:
         return [json.loads(line)["text"] for line in itertools.islice(lines, 150)]
+
+
+# --- indexing: copies of the corpus, built indexes, the command line --------------------
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the seed corpus folder."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the seed corpus, built once and shared: only read it."""
+    from indexer.build import build
+
+    index = tmp_path_factory.mktemp("seed") / "index"
+    summary = build(index, [CORPUS], workers=1, quiet=True)
+    assert summary.published and summary.indexed == 5
+    return index
+
+
+@pytest.fixture
+def write_jsonl():
+    """Write JSON Lines: dicts are dumped, strings written as they are; .gz is compressed."""
+
+    def write(path: Path, *rows) -> Path:
+        lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows]
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Run `python -m indexer ARGS` as a process from the project folder, output captured.
+
+    VNSEARCH_* settings of the calling shell are left out, so runs see the defaults.
+    """
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNSEARCH_")}
+    env["PYTHONPATH"] = str(ROOT)
+
+    def run(*args, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "indexer", *map(str, args)],
+            cwd=ROOT,
+            env={**env, **kwargs.pop("env", {})},
+            capture_output=True,
+            text=True,
+            timeout=300,  # a hung process fails the test instead of the whole run
+            **kwargs,
+        )
+
+    return run

@@ -97,4 +97,6 @@ def test_static_assets_are_local(client):
     page = client.get("/").get_data(as_text=True)
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
     for asset in ("/static/style.css", "/static/app.js", "/static/favicon.svg"):
-        assert client.get(asset).status_code == 200
+        response = client.get(asset)
+        assert response.status_code == 200
+        response.close()  # static files are streamed from disk
