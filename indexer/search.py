@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.scoring import BM25F
 
 from . import ranking, storage
@@ -31,6 +32,7 @@ MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine
 SORTS = ("relevance", "newest", "oldest")
 FACET_SIZE = 10
 RELOAD_SECONDS = 1.0
+TIME_LIMIT = 5.0  # seconds a search may spend matching and ranking; then it answers partially
 UNDATED_LAST = 10**13  # a date_key beyond any real date
 
 
@@ -160,6 +162,7 @@ class SearchResult:
     facets: dict[str, list[dict]]
     suggestion: str | None
     sort: str = "relevance"
+    partial: bool = False  # the time limit cut the search short: total is a lower bound
     filters: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -214,7 +217,13 @@ class _State:
 class Engine:
     """Searches the index at *index_dir*, following its rebuilds and updates."""
 
-    def __init__(self, index_dir: str | Path, reload_seconds: float = RELOAD_SECONDS):
+    def __init__(
+        self,
+        index_dir: str | Path,
+        reload_seconds: float = RELOAD_SECONDS,
+        time_limit: float = TIME_LIMIT,
+    ):
+        self.time_limit = time_limit
         self.index_dir = Path(index_dir)
         self.reload_seconds = reload_seconds
         self._local = threading.local()
@@ -258,12 +267,13 @@ class Engine:
             ranking.build(parsed, state.analyse, state.restore) if not parsed.empty else wq.Every()
         )
         restrict = self._filters(request)
-        docs = self._matching(state, main, restrict)
+        deadline = _Deadline(self.time_limit)
+        docs = self._matching(state, main, restrict, deadline)
         docs = self._dated_between(state, docs, request)
         sort = request.sort if not parsed.empty or request.sort != "relevance" else "newest"
         start = (request.page - 1) * request.per_page
         if sort == "relevance":
-            page = self._ranked(state, main, docs, start + request.per_page)[start:]
+            page = self._ranked(state, main, docs, start + request.per_page, deadline)[start:]
         else:
             page = [
                 (docnum, None)
@@ -284,6 +294,7 @@ class Engine:
             facets=self._facets(state, docs),
             suggestion=suggestion,
             sort=sort,
+            partial=deadline.passed,
             filters={
                 k: v
                 for k in ("date_from", "date_to", "author", "place", "source")
@@ -302,12 +313,19 @@ class Engine:
         return wq.And(parts) if parts else None
 
     @staticmethod
-    def _matching(state: _State, main: wq.Query, restrict: wq.Query | None) -> set[int]:
+    def _matching(
+        state: _State, main: wq.Query, restrict, deadline: _Deadline | None = None
+    ) -> set[int]:
+        """Every matching document (the total and the facets count them all)."""
         searcher = state.searcher
         if isinstance(main, wq.Every):
             docs = set(state.reader.all_doc_ids())
         else:
-            docs = set(searcher.docs_for_query(main))
+            docs = set()
+            for count, docnum in enumerate(searcher.docs_for_query(main)):
+                docs.add(docnum)
+                if deadline and count % 1024 == 1023 and deadline.expired():
+                    break
         if restrict is not None and docs:
             docs &= set(searcher.docs_for_query(restrict))
         return docs
@@ -326,13 +344,20 @@ class Engine:
         return {d for d in docs if low <= _dated(keys[d]) <= high}
 
     @staticmethod
-    def _ranked(
-        state: _State, main: wq.Query, docs: set[int], limit: int
-    ) -> list[tuple[int, float]]:
+    def _ranked(state: _State, main: wq.Query, docs: set[int], limit: int, deadline) -> list:
+        """The best *limit* of *docs*, as (docnum, score); partial if time runs out."""
         if not docs or limit <= 0:
             return []
-        results = state.searcher.search(main, limit=limit, filter=docs)
-        return [(hit.docnum, round(hit.score, 4)) for hit in results]
+        collector = TimeLimitCollector(
+            state.searcher.collector(limit=limit, filter=docs),
+            timelimit=max(deadline.remaining(), 0.001),
+            use_alarm=False,  # signals work only in the main thread
+        )
+        try:
+            state.searcher.search_with_collector(main, collector)
+        except TimeLimit:
+            deadline.passed = True
+        return [(hit.docnum, round(hit.score, 4)) for hit in collector.results()]
 
     @staticmethod
     def _by_date(state: _State, docs: set[int], newest: bool) -> list[int]:
@@ -514,6 +539,21 @@ class Engine:
                 "query_too_long", f"q is {len(prefix)} characters; the limit is {MAX_QUERY}"
             )
         return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
+
+
+class _Deadline:
+    """The time a search may still spend."""
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+        self.passed = False
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> bool:
+        self.passed = self.passed or self.remaining() <= 0
+        return self.passed
 
 
 def _dated(key: int) -> int:

@@ -75,6 +75,7 @@ def test_search_contract(client):
     assert isinstance(hit["score"], float)
     assert "<mark>" in hit["snippet"]
     assert set(data["facets"]) == {"year", "author", "place", "source"}
+    assert data["partial"] is False
 
 
 def test_search_filters_and_sort(client):

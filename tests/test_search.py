@@ -314,3 +314,10 @@ def test_autocomplete_ignores_diacritics(seed_engine, typed):
 def test_autocomplete_keeps_the_words_before(seed_engine):
     assert "hội nghị tổ chức" in seed_engine.suggest("hội nghị to chu")
     assert seed_engine.suggest("") == []
+
+
+def test_time_limit_gives_a_partial_result_not_an_error(seed_engine):
+    hurried = Engine(seed_engine.index_dir, time_limit=0.0)
+    result = hurried.search(q="tổ chức đảng")
+    assert result.partial is True
+    assert seed_engine.search(q="tổ chức đảng").partial is False

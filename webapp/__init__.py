@@ -19,6 +19,11 @@ SETTINGS = {
     "INDEX_DIR": ("VNSEARCH_INDEX", "var/index", "the index directory to serve"),
     "RELOAD_SECONDS": ("VNSEARCH_RELOAD_SECONDS", "1.0", "how often to look for a rebuilt index"),
     "SUGGESTIONS": ("VNSEARCH_SUGGESTIONS", "8", "autocomplete suggestions returned"),
+    "TIME_LIMIT": (
+        "VNSEARCH_TIME_LIMIT",
+        "5.0",
+        "seconds a search may take before it answers partially",
+    ),
 }
 
 CONTENT_SECURITY_POLICY = (
@@ -43,11 +48,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(test_config or {})
     app.config["RELOAD_SECONDS"] = float(app.config["RELOAD_SECONDS"])
     app.config["SUGGESTIONS"] = int(app.config["SUGGESTIONS"])
+    app.config["TIME_LIMIT"] = float(app.config["TIME_LIMIT"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.merge_slashes = False  # document ids may hold "//"
     app.url_map.converters["id"] = AnyPath
-    app.extensions["engine"] = Engine(app.config["INDEX_DIR"], app.config["RELOAD_SECONDS"])
+    app.extensions["engine"] = Engine(
+        app.config["INDEX_DIR"], app.config["RELOAD_SECONDS"], app.config["TIME_LIMIT"]
+    )
 
     from . import api, pages
 

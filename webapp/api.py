@@ -65,6 +65,7 @@ def result_json(result) -> dict:
         "sort": result.sort,
         "pages": result.pages,
         "filters": result.filters,
+        "partial": result.partial,
     }
 
 
