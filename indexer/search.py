@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.scoring import BM25F
 
 from . import ranking, storage
@@ -346,13 +346,14 @@ class Engine:
     @staticmethod
     def _ranked(state: _State, main: wq.Query, docs: set[int], limit: int, deadline) -> list:
         """The best *limit* of *docs*, as (docnum, score); partial if time runs out."""
-        if not docs or limit <= 0:
+        if not docs or limit <= 0 or deadline.expired():
             return []
-        collector = TimeLimitCollector(
-            state.searcher.collector(limit=limit, filter=docs),
+        timed = TimeLimitCollector(
+            state.searcher.collector(limit=limit),
             timelimit=max(deadline.remaining(), 0.001),
             use_alarm=False,  # signals work only in the main thread
         )
+        collector = FilterCollector(timed, docs)  # outermost, so it sees documents first
         try:
             state.searcher.search_with_collector(main, collector)
         except TimeLimit:
