@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         "loglevel": "info",
         "proc_name": "vnsearch",
         "control_socket_disable": True,  # one control socket per user would clash
+        # the longest request line gunicorn allows: a 1,000-character query of Vietnamese,
+        # percent-encoded, fits; a longer line gets gunicorn's own 400
+        "limit_request_line": 8190,
     }
     _Server(options, args.index).run()
     return 0
