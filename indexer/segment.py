@@ -11,11 +11,14 @@ not, so highlights land on the characters the reader sees.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import re
 import string
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import pycrfsuite
 from pyvi.ViTokenizer import ViTokenizer as _Pyvi
@@ -62,12 +65,30 @@ _TRIGRAMS = _Pyvi.tri_grams
 _local = threading.local()
 
 
+def _model() -> bytes:
+    """pyvi's CRF model, in memory.
+
+    Unpickling pyvi's model writes it to a temporary file that is left behind whenever a
+    process does not exit cleanly (a killed build, a recycled server worker). Read it,
+    let pyvi's own tagger load it too, and remove the file at once.
+    """
+    resource = _Pyvi.model.modelfile
+    data = Path(resource.name).read_bytes()
+    _Pyvi.model.tagger_  # noqa: B018 - pyvi's tagger reads the file now, while it exists
+    with contextlib.suppress(OSError):
+        os.unlink(resource.name)
+    return data
+
+
+_MODEL = _model()
+
+
 def _tagger() -> pycrfsuite.Tagger:
     # One tagger per thread: a pycrfsuite Tagger is not safe to share between threads.
     tagger = getattr(_local, "tagger", None)
     if tagger is None:
         tagger = _local.tagger = pycrfsuite.Tagger()
-        tagger.open(_Pyvi.model.modelfile.name)
+        tagger.open_inmemory(_MODEL)
     return tagger
 
 
