@@ -153,7 +153,9 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters, and the invisible bidirectional overrides and isolates that
+# could make text display in another order than it reads (U+202A-E, U+2066-9).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -247,15 +249,20 @@ def _jsonl_article(record: Record) -> Article | Problem:
     text = _CONTROL.sub("", text)
     if not text.strip():
         return Problem(record.where, "skipped", f"id {doc_id!r}: empty text")
-    known = {k: item[k].strip() for k in _KNOWN if isinstance(item.get(k), str) and item[k].strip()}
+    known = {
+        k: cleaned
+        for k in _KNOWN
+        if isinstance(item.get(k), str) and (cleaned := _CONTROL.sub("", item[k]).strip())
+    }
     if "date" in known and (date := normalize_date(known["date"])) is None:
         return Problem(
             record.where, "failed", f"id {doc_id!r}: date {known['date']!r} is not ISO 8601"
         )
     elif "date" in known:
         known["date"] = date
-    title = item.get("title") if isinstance(item.get("title"), str) else None
-    return parse(text, doc_id, title=title.strip() if title and title.strip() else None, **known)
+    title = item.get("title")
+    title = _CONTROL.sub("", title).strip() if isinstance(title, str) else None
+    return parse(text, doc_id, title=title or None, **known)
 
 
 _ISO_DATE = re.compile(

@@ -2,6 +2,7 @@
 
 import codecs
 import gzip
+import json
 import os
 import random
 import struct
@@ -422,3 +423,23 @@ def test_records_name_their_origin(tmp_path, write_jsonl):
     assert (folder_record.origin, folder_record.kind) == (str((tmp_path / "f").resolve()), "txt")
     assert (line_record.origin, line_record.kind) == (str(path.resolve()), "jsonl")
     assert line_record.where == f"{path}:1"
+
+
+def test_invisible_direction_overrides_are_removed(tmp_path):
+    # U+202E would display the rest of a title backwards; U+2066 starts an isolate
+    path = tmp_path / "rtl.txt"
+    text = "Tiêu đề \u202eđảo\u2066 chiều\n\nNội dung \u202ebình thường."
+    path.write_text(text, encoding="utf-8")
+    (record,) = read([path])
+    article = to_article(record)
+    assert article.title == "Tiêu đề đảo chiều"
+    assert "\u202e" not in article.body
+
+
+def test_jsonl_fields_lose_control_characters(tmp_path):
+    path = tmp_path / "x.jsonl"
+    item = {"id": "a", "title": "Tin\u202e mới\x07", "text": "Nội dung.", "author": "Thu\x00 Hằng"}
+    path.write_text(json.dumps(item), encoding="utf-8")
+    (record,) = read([path])
+    article = to_article(record)
+    assert (article.title, article.author) == ("Tin mới", "Thu Hằng")
