@@ -28,8 +28,10 @@ WEIGHTS = {
     "syllables": 1.0,
     "folded": 0.25,  # folded forms when the query has diacritics: a weak fallback
     "folded_plain": 1.0,  # folded forms when the query has none: they are the query
-    "pairs": 1.0,  # adjacent syllables: proximity
+    "pairs": 0.5,  # adjacent syllables: proximity (more helps long documents, hurts sentences)
+    "folded_pairs": 1.0,  # adjacent folded syllables, for a query without diacritics
     "restored": 1.0,  # the likeliest accented reading of a query typed without marks
+    "names": 1.5,  # words typed capitalised after the first (Kuechly, Matlin, AFC)
 }
 TIER = 10_000.0  # larger than any sum of BM25 scores, so tiers order strictly
 SHORT = 8  # syllables: longer queries are ranked by BM25 alone, without tiers
@@ -92,39 +94,119 @@ def all_of(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
     )
 
 
+# How questions are asked, not what they ask about: these words only match other
+# questions ("có bao nhiêu" in a sentence about something else), so they do not score.
+QUESTION_WORDS = [
+    tuple(phrase.split())
+    for phrase in (
+        "bao nhiêu", "mấy", "gì", "nào", "ai", "đâu", "tại sao", "vì sao", "ra sao", "thế nào",
+        "khi nào", "lúc nào", "bao giờ", "là gì", "cái gì", "điều gì", "những gì",
+        "đúng hay sai", "hay không", "phải không", "có phải", "đúng không", "không", "chăng",
+    )
+]  # fmt: skip
+_QUESTION_EXACT = sorted(QUESTION_WORDS, key=len, reverse=True)
+# Without diacritics only the phrases: "ai", "gi", "nao" alone are too many other words.
+_QUESTION_FOLDED = sorted(
+    {tuple(fold(w) for w in p) for p in QUESTION_WORDS if len(p) > 1}, key=len, reverse=True
+)
+
+
+def _capitalised(run: Analysed, index: int) -> bool:
+    surface = run.surfaces[index][2] if index < len(run.surfaces) else None
+    return bool(surface) and surface[:1].isupper()
+
+
+def question_mask(run: Analysed) -> list[bool]:
+    """Which syllables of *run* only ask the question: True to leave out of the scoring.
+
+    A one-syllable question word counts only as a word of its own, and not capitalised
+    inside the text: "ai" asks who, "Ai Cập" is Egypt. "không" asks only at the end.
+    All of them stay when the query is nothing else.
+    """
+    terms, phrases = (
+        (run.syllables, _QUESTION_EXACT) if run.accented else (run.folded, _QUESTION_FOLDED)
+    )
+    alone, start = set(), 0
+    for size in run.sizes:
+        if size == 1:
+            alone.add(start)
+        start += size
+    mask = [False] * len(terms)
+    for i in range(len(terms)):
+        for phrase in phrases:
+            if tuple(terms[i : i + len(phrase)]) != phrase:
+                continue
+            if len(phrase) == 1 and (i not in alone or (i > 0 and _capitalised(run, i))):
+                continue
+            if phrase == ("không",) and i != len(terms) - 1:
+                continue
+            mask[i : i + len(phrase)] = [True] * len(phrase)
+            break
+    return [False] * len(terms) if all(mask) else mask
+
+
+def _names(run: Analysed, mask: list[bool]) -> set[str]:
+    """Words typed capitalised, and their syllables: what a question is about.
+
+    The first word counts only when all its syllables are capitalised ("Marlee Matlin"):
+    a sentence capitalises just its first letter.
+    """
+    found, start = set(), 0
+    for word, size in zip(run.words, run.sizes):
+        syllables = range(start, start + size)
+        if (start > 0 or size > 1) and all(_capitalised(run, i) and not mask[i] for i in syllables):
+            found.add(word)
+            found.update(run.syllables[start : start + size])
+        start += size
+    return found
+
+
+def _kept(terms: list[str], mask: list[bool]) -> list[str]:
+    return [t for t, dropped in zip(terms, mask) if not dropped]
+
+
+def _kept_pairs(terms: list[str], mask: list[bool]) -> list[str]:
+    """Adjacent pairs of kept syllables; a dropped question word breaks adjacency."""
+    return [
+        f"{a} {b}"
+        for i, (a, b) in enumerate(itertools.pairwise(terms))
+        if not mask[i] and not mask[i + 1]
+    ]
+
+
 def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> list[wq.Query]:
     """The BM25F terms of one run, weighted by representation and field."""
     w = WEIGHTS
-    accented = run.accented
+    mask = question_mask(run)
+    words, start = [], 0
+    for word, size in zip(run.words, run.sizes):
+        if not all(mask[start : start + size]):
+            words.append(word)
+        start += size
+    names = _names(run, mask)
+
+    def terms(fieldname, items, boost):
+        return [
+            wq.Term(fieldname, t, boost=boost * (w["names"] if t in names else 1.0))
+            for t in _unique(items)
+        ]
+
     parts: list[wq.Query] = []
     for name in fields:
         m = w["title"] if name == "title" else 1.0
-        if accented:
-            parts += [wq.Term(f"{name}_w", t, boost=m * w["words"]) for t in _unique(run.words)]
-            parts += [
-                wq.Term(f"{name}_s", t, boost=m * w["syllables"]) for t in _unique(run.syllables)
-            ]
-            parts += [
-                wq.Term(f"{name}_b", t, boost=m * w["pairs"])
-                for t in _unique(run.pairs(run.syllables))
-            ]
-            parts += [wq.Term(f"{name}_f", t, boost=m * w["folded"]) for t in _unique(run.folded)]
+        if run.accented:
+            parts += terms(f"{name}_w", words, m * w["words"])
+            parts += terms(f"{name}_s", _kept(run.syllables, mask), m * w["syllables"])
+            parts += terms(f"{name}_b", _kept_pairs(run.syllables, mask), m * w["pairs"])
+            parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded"])
         else:
-            parts += [
-                wq.Term(f"{name}_f", t, boost=m * w["folded_plain"]) for t in _unique(run.folded)
-            ]
-            parts += [
-                wq.Term(f"{name}_fb", t, boost=m * w["pairs"])
-                for t in _unique(run.pairs(run.folded))
-            ]
+            parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded_plain"])
+            parts += terms(f"{name}_fb", _kept_pairs(run.folded, mask), m * w["folded_pairs"])
             if restored:
-                parts += [
-                    wq.Term(f"{name}_s", t, boost=m * w["restored"]) for t in _unique(restored)
-                ]
-                parts += [
-                    wq.Term(f"{name}_b", t, boost=m * w["restored"])
-                    for t in _unique(run.pairs(restored))
-                ]
+                parts += terms(f"{name}_s", _kept(restored, mask), m * w["restored"])
+                parts += terms(
+                    f"{name}_b", _kept_pairs(restored, mask), m * w["restored"] * w["pairs"]
+                )
     return parts
 
 

@@ -348,8 +348,11 @@ class Engine:
         """The best *limit* of *docs*, as (docnum, score); partial if time runs out."""
         if not docs or limit <= 0 or deadline.expired():
             return []
+        # Whoosh's quality-based skipping can trip over its own RequireMatcher (an
+        # assertion in IntersectionMatcher): queries with a required clause go unoptimised.
+        optimize = not _contains(main, wq.Require)
         timed = TimeLimitCollector(
-            state.searcher.collector(limit=limit),
+            state.searcher.collector(limit=limit, optimize=optimize),
             timelimit=max(deadline.remaining(), 0.001),
             use_alarm=False,  # signals work only in the main thread
         )
@@ -555,6 +558,11 @@ class _Deadline:
     def expired(self) -> bool:
         self.passed = self.passed or self.remaining() <= 0
         return self.passed
+
+
+def _contains(query: wq.Query, kind: type) -> bool:
+    """Tell whether *query* or any query inside it is a *kind*."""
+    return isinstance(query, kind) or any(_contains(child, kind) for child in query.children())
 
 
 def _dated(key: int) -> int:

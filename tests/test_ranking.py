@@ -1,0 +1,40 @@
+"""Query understanding: which words of a question score, and which count as names."""
+
+import pytest
+
+from indexer.analysis import word_analyzer
+from indexer.ranking import analyse, question_mask, scoring
+
+ANALYZER = word_analyzer()
+
+
+def kept(text):
+    run = analyse(text, ANALYZER)
+    return [s for s, dropped in zip(run.syllables, question_mask(run)) if not dropped]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Luke Kuechly đã có bao nhiêu cú húc?", ["luke", "kuechly", "đã", "có", "cú", "húc"]),
+        ("Tesla sinh ra ở đâu?", ["tesla", "sinh", "ra", "ở"]),
+        (
+            "Người nghiện ma túy bị xử lý, đúng hay sai?",
+            ["người", "nghiện", "ma", "túy", "bị", "xử", "lý"],
+        ),
+        ("Kim tự tháp ở Ai Cập", ["kim", "tự", "tháp", "ở", "ai", "cập"]),  # Egypt, not "who"
+        ("không khí ô nhiễm", ["không", "khí", "ô", "nhiễm"]),  # "không" asks only at the end
+        ("bao nhiêu", ["bao", "nhiêu"]),  # nothing else to search for: keep it
+        ("co bao nhieu nguoi", ["co", "nguoi"]),  # without diacritics, the phrases only
+    ],
+)
+def test_question_words_do_not_score(query, expected):
+    assert kept(query) == expected
+
+
+def test_names_weigh_more():
+    run = analyse("Marlee Matlin đã giành được giải thưởng nào?", ANALYZER)
+    boosts = {(q.fieldname, q.text): q.boost for q in scoring(run)}
+    assert boosts[("body_s", "matlin")] > boosts[("body_s", "giành")]
+    assert ("body_s", "nào") not in boosts
+    assert ("body_b", "thưởng nào") not in boosts  # a dropped word breaks adjacency
