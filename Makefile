@@ -39,6 +39,16 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# The benchmarks of docs/benchmarks.md and docs/reliability.md (about 30 minutes in all).
+BENCH_INDEX ?= var/bench-index
+bench: $(STAMP)
+	cd bench && ../$(BIN)/python analysis_speed.py
+	cd bench && ../$(BIN)/python segment_check.py
+	cd bench && ../$(BIN)/python index_speed.py --keep ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python query_speed.py --index ../$(BENCH_INDEX)
+	PYTHONPATH=. $(BIN)/python bench/relevance.py
+	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

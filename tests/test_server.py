@@ -97,3 +97,50 @@ def test_rebuild_and_update_are_served_without_restart_or_failure(tmp_path, corp
     assert len(hammer.statuses) > 10
     assert set(hammer.statuses) == {200}
     assert hammer.totals <= {5, 6}  # every answer came whole from the old or the new index
+
+
+def test_a_killed_rebuild_never_disturbs_the_server(tmp_path, corpus, seed_texts):
+    index = tmp_path / "index"
+    big = tmp_path / "big.jsonl"
+    texts = list(seed_texts.values())
+    with big.open("w", encoding="utf-8") as out:
+        for i in range(2000):  # long enough to be killed half-way
+            out.write(
+                json.dumps({"id": f"copy-{i}", "text": texts[i % 5]}, ensure_ascii=False) + "\n"
+            )
+    with serving(index) as base:
+        hammer = Hammer(base, "tổ chức")
+        hammer.start()
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "indexer",
+                    "build",
+                    "--index",
+                    str(index),
+                    str(big),
+                    "--workers",
+                    "1",
+                ],
+                cwd=ROOT,
+                env=environment(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            assert wait_for(lambda: any(index.glob("building-*/MAIN_WRITELOCK")), seconds=60)
+            time.sleep(0.5)
+            process.kill()  # SIGKILL: no clean-up of any kind
+            process.wait(timeout=30)
+            assert get(base + "/healthz")[1]["documents"] == 5  # still the old index
+
+            result = indexer("build", "--index", str(index), str(corpus), "--workers", "1")
+            assert result.returncode == 0, result.stderr  # no stale lock in the way
+            assert not list(index.glob("building-*"))
+        finally:
+            hammer.stop.set()
+            hammer.join(timeout=20)
+    assert len(hammer.statuses) > 10
+    assert set(hammer.statuses) == {200}
+    assert hammer.totals == {5}
