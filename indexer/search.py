@@ -453,18 +453,25 @@ class Engine:
         text = stored.get(name, "")
         return matched_spans(spans, self._marked(state, docnum, name, units, spans, text), text)
 
+    def _described(self, state: _State, docnum: int, stored: dict, units) -> dict:
+        """What hits and documents both show: id, title (marked), date, author, ..."""
+        title = stored.get("title", "")
+        return {
+            "id": stored["id"],
+            "title": title,
+            "title_html": mark(title, self._ranges(state, docnum, stored, "title", units)),
+            "date": stored.get("date"),
+            "author": stored.get("author"),
+            "source": stored.get("source"),
+            "place": stored.get("place", []),
+            "url": stored.get("url"),
+        }
+
     def _hit(self, state: _State, docnum: int, score, units) -> Hit:
         stored = state.searcher.stored_fields(docnum)
-        title, body = stored.get("title", ""), stored.get("body", "")
+        body = stored.get("body", "")
         return Hit(
-            id=stored["id"],
-            title=title,
-            title_html=mark(title, self._ranges(state, docnum, stored, "title", units)),
-            date=stored.get("date"),
-            author=stored.get("author"),
-            source=stored.get("source"),
-            place=stored.get("place", []),
-            url=stored.get("url"),
+            **self._described(state, docnum, stored, units),
             score=score,
             snippet=snippet(body, self._ranges(state, docnum, stored, "body", units)),
         )
@@ -483,7 +490,7 @@ class Engine:
             return None
         stored = state.searcher.stored_fields(docnum)
         units = ranking.highlight_units(parse(q), state.analyse, state.restore) if q.strip() else []
-        title, body = stored.get("title", ""), stored.get("body", "")
+        body = stored.get("body", "")
         ranges = self._ranges(state, docnum, stored, "body", units)
         captions = {start for start, _ in stored.get("captions", [])}
         paragraphs, offset = [], 0
@@ -496,16 +503,7 @@ class Engine:
             )
             offset += len(text) + 2
         return Document(
-            id=stored["id"],
-            title=title,
-            title_html=mark(title, self._ranges(state, docnum, stored, "title", units)),
-            date=stored.get("date"),
-            author=stored.get("author"),
-            source=stored.get("source"),
-            place=stored.get("place", []),
-            url=stored.get("url"),
-            text=body,
-            paragraphs=paragraphs,
+            **self._described(state, docnum, stored, units), text=body, paragraphs=paragraphs
         )
 
     # --- suggestions -----------------------------------------------------------------------
