@@ -56,7 +56,8 @@ def main() -> None:
         source.write_text(
             "\n".join(json.dumps(a, ensure_ascii=False) for a in articles), encoding="utf-8"
         )
-    index = args.keep or work / "index"
+    index = (args.keep or work / "index").resolve()  # the build runs from the project root
+    source = source.resolve()
     characters = sum(len(a.get("title", "")) + len(a["text"]) for a in articles)
     print(machine())
     print(f"{len(articles):,} articles, {characters:,} characters (title + text)")

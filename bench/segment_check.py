@@ -33,7 +33,8 @@ def compare(item: tuple[str, str]) -> tuple[str, list[str], list[str]] | None:
 
 
 def articles(path: Path, limit: int | None):
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as lines:
         for line in itertools.islice(lines, limit):
             item = json.loads(line)
             yield item["id"], item["text"]

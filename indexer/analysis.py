@@ -305,8 +305,3 @@ def folded_analyzer(abbreviations: Abbreviations | None = None):
 def bigram_analyzer(abbreviations: Abbreviations | None = None):
     """Terms are pairs of adjacent syllables: "tổ chức", "chức đảng"."""
     return syllable_analyzer(abbreviations) | BigramFilter()
-
-
-def folded_bigram_analyzer(abbreviations: Abbreviations | None = None):
-    """Terms are pairs of adjacent folded syllables: "to chuc", "chuc dang"."""
-    return folded_analyzer(abbreviations) | BigramFilter()

@@ -76,19 +76,11 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
     syllables = _positional(syl_pos, syl_weight, formats["s"], fb["s"])
     folded = _positional(fold_pos, fold_weight, formats["f"], fb["f"], merge=True)
     pairs = _frequencies(pair_freq, pair_weight, fb["b"])
-    fold_pair_freq: dict[str, int] = defaultdict(int)
-    fold_pair_weight: dict[str, float] = defaultdict(float)
-    for pair, freq in pair_freq.items():
-        folded_pair = fold(pair)
-        fold_pair_freq[folded_pair] += freq
-        fold_pair_weight[folded_pair] += pair_weight[pair]
-    folded_pairs = _frequencies(fold_pair_freq, fold_pair_weight, fb["fb"])
     postings = {
         "w": Postings(words),
         "s": Postings(syllables),
         "f": Postings(folded),
         "b": Postings(pairs),
-        "fb": Postings(folded_pairs),
     }
     return postings, encode_spans(starts, ends)
 

@@ -29,7 +29,6 @@ WEIGHTS = {
     "folded": 0.25,  # folded forms when the query has diacritics: a weak fallback
     "folded_plain": 1.0,  # folded forms when the query has none: they are the query
     "pairs": 0.5,  # adjacent syllables: proximity (more helps long documents, hurts sentences)
-    "folded_pairs": 1.0,  # adjacent folded syllables, for a query without diacritics
     "restored": 1.0,  # the likeliest accented reading of a query typed without marks
     "names": 1.5,  # words typed capitalised after the first (Kuechly, Matlin, AFC)
 }
@@ -201,7 +200,6 @@ def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> li
             parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded"])
         else:
             parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded_plain"])
-            parts += terms(f"{name}_fb", _kept_pairs(run.folded, mask), m * w["folded_pairs"])
             if restored:
                 parts += terms(f"{name}_s", _kept(restored, mask), m * w["restored"])
                 parts += terms(

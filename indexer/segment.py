@@ -56,6 +56,7 @@ _SENTENCE_END = frozenset({".", "!", "?"})
 # With no sentence end in sight, cut here (clause punctuation) or, failing that, anywhere.
 _CLAUSE_END = frozenset({",", ";", ":"})
 MAX_SENTENCE = 400
+OVERLAP = 6  # syllables of context decoded on each side of a sentence
 
 Word = tuple[tuple[str, ...], tuple[tuple[int, int], ...]]
 """A word: its syllables (NFC) and each syllable's (start, end) in the original text."""
@@ -211,11 +212,18 @@ def _sentences(tokens: list[str]):
 
 
 def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
-    """Return pyvi's B_W / I_W label for each syllable of the sentence tokens[start:end]."""
+    """Return pyvi's B_W / I_W label for each syllable of the sentence tokens[start:end].
+
+    The CRF decodes a window reaching OVERLAP syllables into the neighbouring sentences:
+    a label depends on its neighbours' labels, and cutting the chain exactly at the
+    sentence would, rarely, decide a first word differently than pyvi's whole-text pass.
+    """
     end = len(tokens) if end is None else end
     if start >= end:
         return []
-    return _tagger().tag(pycrfsuite.ItemSequence(_Features.sentence(tokens, start, end)))
+    lo, hi = max(start - OVERLAP, 0), min(end + OVERLAP, len(tokens))
+    labels = _tagger().tag(pycrfsuite.ItemSequence(_Features.sentence(tokens, lo, hi)))
+    return labels[start - lo : end - lo]
 
 
 def segment(text: str) -> list[Word]:
