@@ -1,4 +1,8 @@
-"""Query understanding and ranking: a parsed query and its analysis -> a Whoosh query.
+"""Query understanding and ranking: a parsed query and its analysis -> a Plan.
+
+A Plan says what each alternative of the query matches (Needs, read as sets of
+documents by docsets.py), in which tiers its documents rank, and the weighted terms
+that BM25F scores them by.
 
 Scores are BM25F sums over the representations, weighted so that, for the same
 occurrences, exact words count more than syllables, syllables more than folded forms,
@@ -26,14 +30,12 @@ WEIGHTS = {
     "title": 2.0,  # a title field's terms, relative to the body's
     "words": 1.5,  # pyvi words: the exact compound
     "syllables": 1.0,
-    "folded": 0.25,  # folded forms when the query has diacritics: a weak fallback
-    "folded_plain": 1.0,  # folded forms when the query has none: they are the query
+    "folded_plain": 1.0,  # folded forms, when the query has no diacritics: they are the query
     "pairs": 0.5,  # adjacent syllables: proximity (more helps long documents, hurts sentences)
     "restored": 1.0,  # the likeliest accented reading of a query typed without marks
     "names": 1.5,  # words typed capitalised after the first (Kuechly, Matlin, AFC)
 }
-TIER = 10_000.0  # larger than any sum of BM25 scores, so tiers order strictly
-SHORT = 8  # syllables: longer queries are ranked by BM25 alone, without tiers
+SHORT = 8  # syllables: longer queries are ranked by BM25F alone, without tiers
 TEXT = ("title", "body")
 
 
@@ -72,25 +74,6 @@ def analyse(text: str, analyzer) -> Analysed:
 
 def _unique(items):
     return list(dict.fromkeys(items))
-
-
-def _either(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
-    """All *terms* in one of *fields* (a phrase when there are several)."""
-    options = []
-    for name in fields:
-        target = f"{name}_{fieldname}"
-        if len(terms) == 1:
-            options.append(wq.Term(target, terms[0]))
-        else:
-            options.append(wq.Phrase(target, terms))
-    return wq.Or(options)
-
-
-def all_of(fieldname: str, terms: list[str], fields=TEXT) -> wq.Query:
-    """Every one of *terms*, each in any of *fields*."""
-    return wq.And(
-        [wq.Or([wq.Term(f"{name}_{fieldname}", t) for name in fields]) for t in _unique(terms)]
-    )
 
 
 # How questions are asked, not what they ask about: these words only match other
@@ -197,7 +180,6 @@ def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> li
             parts += terms(f"{name}_w", words, m * w["words"])
             parts += terms(f"{name}_s", _kept(run.syllables, mask), m * w["syllables"])
             parts += terms(f"{name}_b", _kept_pairs(run.syllables, mask), m * w["pairs"])
-            parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded"])
         else:
             parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded_plain"])
             if restored:
@@ -208,12 +190,49 @@ def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> li
     return parts
 
 
-def tiers(run: Analysed, restored=None, fields=TEXT, phrases: bool = True) -> list[wq.Query]:
-    """Constant-score layers that put a short query's best matches strictly first.
+@dataclass(frozen=True)
+class Need:
+    """Documents described by terms of one representation in some fields.
 
-    With diacritics: the words together as written, then all the words exactly, then
-    all of them folded. Without: the likeliest accented reading together, then the
-    folded words together, then all of them folded.
+    kind "all": every term, each in any of the fields; "any": at least one term;
+    "phrase": the terms together, in one of the fields (positions are read).
+    """
+
+    kind: str
+    rep: str  # the representation: "s", "f", "b" (the field is f"{field}_{rep}")
+    terms: tuple[str, ...]
+    fields: tuple[str, ...] = TEXT
+
+
+@dataclass
+class Alternative:
+    """One side of an OR: what a document must satisfy, how it ranks."""
+
+    recall: Need | None = None  # any of its words: the documents it matches at all
+    needs: list[Need] = field(default_factory=list)  # phrases and fields: all must hold
+    tiers: list[list[Need]] = field(default_factory=list)  # best first, for a short query
+    scoring: list[wq.Query] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A parsed query, understood: alternatives and exclusions, all as Needs and terms."""
+
+    alternatives: list[Alternative] = field(default_factory=list)
+    excluded: list[Need] = field(default_factory=list)
+
+    @property
+    def scoring(self) -> wq.Query | None:
+        terms = [t for alternative in self.alternatives for t in alternative.scoring]
+        return wq.Or(terms) if terms else None
+
+
+def tiers(run: Analysed, restored=None, fields=TEXT, phrases: bool = True) -> list[list[Need]]:
+    """The layers that put a short query's best matches strictly first.
+
+    With diacritics: the words together as written (every adjacent pair present), then
+    all the words exactly, then all of them folded. Without: the likeliest accented
+    reading together, then all the words folded.
     """
     n = len(run.syllables)
     if n == 0 or n > SHORT:
@@ -221,71 +240,65 @@ def tiers(run: Analysed, restored=None, fields=TEXT, phrases: bool = True) -> li
     layers = []
     if run.accented:
         if phrases and n > 1:
-            layers.append(wq.ConstantScoreQuery(_either("s", run.syllables, fields), 3 * TIER))
-        layers.append(wq.ConstantScoreQuery(all_of("s", run.syllables, fields), 2 * TIER))
-    elif phrases:
-        if restored:
-            layers.append(wq.ConstantScoreQuery(_either("s", restored, fields), 3 * TIER))
-        if n > 1:
-            layers.append(wq.ConstantScoreQuery(_either("f", run.folded, fields), 2 * TIER))
-    layers.append(wq.ConstantScoreQuery(all_of("f", run.folded, fields), TIER))
+            layers.append([Need("all", "b", tuple(run.pairs(run.syllables)), fields)])
+        layers.append([Need("all", "s", tuple(run.syllables), fields)])
+    elif phrases and restored:
+        together = run.pairs(restored) if n > 1 else restored
+        layers.append([Need("all", "b" if n > 1 else "s", tuple(together), fields)])
+    layers.append([Need("all", "f", tuple(run.folded), fields)])
     return layers
 
 
-def requirement(clause: Clause, run: Analysed) -> wq.Query | None:
+def requirement(clause: Clause, run: Analysed) -> Need | None:
     """What a phrase, a field clause or an exclusion demands of a document."""
     if not run.syllables:
         return None
     if clause.field in ("author", "place"):
-        return _either("f", run.folded, (clause.field,))
+        return Need("phrase", "f", tuple(run.folded), (clause.field,))
     fields = ("title",) if clause.field == "title" else TEXT
     rep, terms = ("s", run.syllables) if run.accented else ("f", run.folded)
-    if clause.phrase:
-        return _either(rep, terms, fields)
-    return all_of(rep, terms, fields)
+    return Need("phrase" if clause.phrase else "all", rep, tuple(terms), fields)
 
 
-def build(parsed: Parsed, analyse_text, restore=None) -> wq.Query:
-    """Return the Whoosh query for a parsed query (never None: Every() when empty).
+def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
+    """Understand a parsed query: what each alternative matches, needs, and how it ranks.
 
     *analyse_text* maps text to an Analysed; *restore* maps an Analysed without
     diacritics to its likeliest accented syllables (or None).
     """
-    alternatives = []
+    result = Plan()
     for clauses in parsed.alternatives:
-        required, scored, runs = [], [], []
+        alternative = Alternative()
+        runs, recall = [], {}
         for clause in clauses:
             run = analyse_text(clause.text)
-            need = requirement(clause, run) if clause.phrase or clause.field else None
-            if need is not None:
-                required.append(need)
+            if (clause.phrase or clause.field) and (need := requirement(clause, run)):
+                alternative.needs.append(need)
             if clause.field in ("author", "place") or not run.syllables:
                 continue
             fields = ("title",) if clause.field == "title" else TEXT
             restored = restore(run) if restore and not run.accented else None
-            scored += scoring(run, restored, fields)
+            alternative.scoring += scoring(run, restored, fields)
+            mask = question_mask(run)
+            recall.setdefault(fields, []).extend(_kept(run.folded, mask))
             runs.append((run, restored, fields))
+        if recall:  # one field set in practice; title: clauses are also in needs
+            fields, terms = max(recall.items(), key=lambda item: len(item[0]))
+            alternative.recall = Need("any", "f", tuple(dict.fromkeys(terms)), fields)
         if len(runs) == 1:
-            scored += tiers(*runs[0])
-        elif len(runs) > 1:  # several runs: tier on all their words, not as one phrase
+            alternative.tiers = tiers(*runs[0])
+        elif len(runs) > 1:  # several runs: tiers on all their words, not as one phrase
             joined = Analysed()
             for run, _, _ in runs:
-                joined.words += run.words
                 joined.syllables += run.syllables
                 joined.folded += run.folded
-            scored += tiers(joined, phrases=False)
-        if scored and required:
-            alternatives.append(wq.Require(wq.Or(scored), wq.And(required)))
-        elif scored:
-            alternatives.append(wq.Or(scored))
-        elif required:
-            alternatives.append(wq.And(required))
-    main = wq.Or(alternatives) if alternatives else wq.Every()
-    excluded = [requirement(c, analyse_text(c.text)) for c in parsed.excluded]
-    excluded = [q for q in excluded if q is not None]
-    if excluded:
-        main = wq.AndNot(main, wq.Or(excluded))
-    return main
+            alternative.tiers = tiers(joined, phrases=False)
+        if alternative.recall or alternative.needs:
+            result.alternatives.append(alternative)
+    for clause in parsed.excluded:
+        if need := requirement(clause, analyse_text(clause.text)):
+            result.excluded.append(need)
+    return result
 
 
 def highlight_units(

@@ -13,13 +13,15 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.scoring import BM25F
 
 from . import ranking, storage
+from .docsets import DocSets, InSet
 from .postings import decode_spans
 from .query import parse
 from .snippets import mark, matched_spans, snippet
@@ -31,6 +33,8 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine does
 SORTS = ("relevance", "newest", "oldest")
 FACET_SIZE = 10
+TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
+CANDIDATES = 50  # documents BM25F picks for the tiers to order (the fewer, the more it skips)
 RELOAD_SECONDS = 1.0
 TIME_LIMIT = 5.0  # seconds a search may spend matching and ranking; then it answers partially
 UNDATED_LAST = 10**13  # a date_key beyond any real date
@@ -194,6 +198,7 @@ class _State:
         self.reader = self.searcher.reader()
         self.analyzer = self.index.schema["body_w"].analyzer
         self.vocabulary = Vocabulary(self.reader)
+        self.sets = DocSets(self.searcher)
         self._analysed: OrderedDict[str, ranking.Analysed] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
 
@@ -262,25 +267,26 @@ class Engine:
 
     def _search(self, state: _State, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        parsed = parse(request.q)
-        main = (
-            ranking.build(parsed, state.analyse, state.restore) if not parsed.empty else wq.Every()
-        )
-        restrict = self._filters(request)
         deadline = _Deadline(self.time_limit)
-        docs = self._matching(state, main, restrict, deadline)
-        docs = self._dated_between(state, docs, request)
-        sort = request.sort if not parsed.empty or request.sort != "relevance" else "newest"
+        parsed = parse(request.q)
+        plan = ranking.plan(parsed, state.analyse, state.restore)
+        docs = self._matching(state, plan)
+        restricted = bool(
+            plan.alternatives and (plan.excluded or any(a.needs for a in plan.alternatives))
+        )
+        filtered = self._filtered(state, docs, request)
+        restricted = restricted or filtered is not docs
+        docs = filtered
+        sort = request.sort
+        if request.sort == "relevance" and plan.scoring is None:
+            sort = "newest"  # nothing to rank by: an empty query, or filters only
         start = (request.page - 1) * request.per_page
         if sort == "relevance":
-            page = self._ranked(state, main, docs, start + request.per_page, deadline)[start:]
+            ranked = self._ranked(state, plan, docs, restricted, start + request.per_page, deadline)
+            page = ranked[start : start + request.per_page]
         else:
-            page = [
-                (docnum, None)
-                for docnum in self._by_date(state, docs, sort == "newest")[
-                    start : start + request.per_page
-                ]
-            ]
+            by_date = self._by_date(state, docs, sort == "newest")
+            page = [(docnum, None) for docnum in by_date[start : start + request.per_page]]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
         hits = [self._hit(state, docnum, score, units) for docnum, score in page]
         suggestion = self._suggestion(state, parsed) if request.q.strip() else None
@@ -303,102 +309,117 @@ class Engine:
         )
 
     @staticmethod
-    def _filters(request: SearchRequest) -> wq.Query | None:
-        parts = []
-        for name in ("author", "source"):
-            if value := getattr(request, name):
-                parts.append(wq.Term(name, value))
-        if request.place:
-            parts.append(wq.Term("place", request.place))
-        return wq.And(parts) if parts else None
-
-    @staticmethod
-    def _matching(
-        state: _State, main: wq.Query, restrict, deadline: _Deadline | None = None
-    ) -> set[int]:
-        """Every matching document (the total and the facets count them all)."""
-        searcher = state.searcher
-        if isinstance(main, wq.Every):
-            docs = set(state.reader.all_doc_ids())
+    def _matching(state: _State, plan: ranking.Plan) -> frozenset[int]:
+        """Every document the query matches: the total and the facets count them all."""
+        sets = state.sets
+        if not plan.alternatives:
+            docs = sets.everything()  # an empty query, or exclusions only
         else:
-            docs = set()
-            for count, docnum in enumerate(searcher.docs_for_query(main)):
-                docs.add(docnum)
-                if deadline and count % 1024 == 1023 and deadline.expired():
-                    break
-        if restrict is not None and docs:
-            docs &= set(searcher.docs_for_query(restrict))
+            matched = []
+            for alternative in plan.alternatives:
+                needs = (
+                    [alternative.recall, *alternative.needs]
+                    if alternative.recall
+                    else alternative.needs
+                )
+                found = sorted((sets.need(n) for n in needs), key=len)
+                matched.append(found[0].intersection(*found[1:]))
+            docs = frozenset().union(*matched)
+        for need in plan.excluded:
+            docs = docs - sets.need(need)
         return docs
 
     @staticmethod
-    def _dated_between(state: _State, docs: set[int], request: SearchRequest) -> set[int]:
-        """Keep the documents dated inside the request's range (inclusive); with a range
-        set, undated ones go. (Read from the column: Whoosh's NumericRange mishandles
-        wide ranges over 64-bit values.)"""
+    def _filtered(state: _State, docs: frozenset[int], request: SearchRequest) -> frozenset[int]:
+        """The documents that also pass the request's filters (the same set when none)."""
+        sets = state.sets
+        for name in ("author", "source", "place"):
+            if value := getattr(request, name):
+                docs = docs & sets.term(name, value)
         low = date_bound(request.date_from, "date_from", end=False)
         high = date_bound(request.date_to, "date_to", end=True)
-        if low is None and high is None:
-            return docs
-        low, high = low or 1, high or UNDATED_LAST - 1
-        keys = state.reader.column_reader("date_key")
-        return {d for d in docs if low <= _dated(keys[d]) <= high}
+        if low is not None or high is not None:  # undated documents never pass
+            low, high = low or 1, high or UNDATED_LAST - 1
+            keys = sets.column("date_key")
+            docs = frozenset(d for d in docs if low <= _dated(keys[d]) <= high)
+        return docs
 
     @staticmethod
-    def _ranked(state: _State, main: wq.Query, docs: set[int], limit: int, deadline) -> list:
-        """The best *limit* of *docs*, as (docnum, score); partial if time runs out."""
-        if not docs or limit <= 0 or deadline.expired():
+    def _ranked(state, plan, docs, restricted: bool, needed: int, deadline) -> list:
+        """The best *needed* documents, as (docnum, score), tiers first; partial if time runs out.
+
+        BM25F picks candidates (Whoosh skips blocks that cannot reach the top); each
+        candidate's tier comes from set membership; the order is tier, then score.
+        """
+        if not docs or needed <= 0 or deadline.expired():
             return []
-        # Whoosh's quality-based skipping can trip over its own RequireMatcher (an
-        # assertion in IntersectionMatcher): queries with a required clause go unoptimised.
-        optimize = not _contains(main, wq.Require)
+        limit = max(needed, CANDIDATES)
+        query = plan.scoring
+        if restricted:  # visit only the allowed documents, skipping between them
+            query = wq.Require(query, InSet(docs, state.searcher))
         timed = TimeLimitCollector(
-            state.searcher.collector(limit=limit, optimize=optimize),
+            # Whoosh's block skipping can trip over its own RequireMatcher (an assertion
+            # in IntersectionMatcher): restricted queries go without it.
+            state.searcher.collector(limit=limit, optimize=not restricted),
             timelimit=max(deadline.remaining(), 0.001),
             use_alarm=False,  # signals work only in the main thread
         )
-        collector = FilterCollector(timed, docs)  # outermost, so it sees documents first
         try:
-            state.searcher.search_with_collector(main, collector)
+            state.searcher.search_with_collector(query, timed)
         except TimeLimit:
             deadline.passed = True
-        return [(hit.docnum, round(hit.score, 4)) for hit in collector.results()]
+        scored = [(hit.docnum, round(hit.score, 4)) for hit in timed.results()]
+        tiers = (
+            [
+                [state.sets.need(n) for n in layer]
+                for alternative in plan.alternatives
+                for layer in alternative.tiers
+            ]
+            if len(plan.alternatives) == 1
+            else []
+        )
+
+        def tier(docnum: int) -> int:
+            return next(
+                (k for k, layer in enumerate(tiers) if all(docnum in s for s in layer)), len(tiers)
+            )
+
+        # A tier adds TIER to the score, so scores go down the list as the order does.
+        scored = [(d, round(score + TIER * (len(tiers) - tier(d)), 4)) for d, score in scored]
+        scored.sort(key=lambda item: -item[1])
+        if len(scored) < needed and len(scored) < len(docs):  # matched, but by no scored term
+            seen = {d for d, _ in scored}
+            rest = [d for d in Engine._by_date(state, docs, newest=True) if d not in seen]
+            scored += [(d, 0.0) for d in rest[: needed - len(scored)]]
+        return scored
 
     @staticmethod
-    def _by_date(state: _State, docs: set[int], newest: bool) -> list[int]:
-        keys = state.reader.column_reader("date_key")
+    def _by_date(state: _State, docs, newest: bool) -> list[int]:
+        keys = state.sets.column("date_key")
         if newest:
             return sorted(docs, key=lambda d: (-_dated(keys[d]), d))
         return sorted(docs, key=lambda d: (_dated(keys[d]) or UNDATED_LAST, d))
 
     @staticmethod
-    def _facets(state: _State, docs: set[int]) -> dict[str, list[dict]]:
-        reader = state.reader
-        keys = reader.column_reader("date_key")
-        authors = reader.column_reader("author")
-        sources = reader.column_reader("source")
-        places = reader.column_reader("place_list")
-        years, by_author, by_source, by_place = Counter(), Counter(), Counter(), Counter()
-        for docnum in docs:
-            if key := _dated(keys[docnum]):
-                years[str(key // 10**8)] += 1
-            if author := authors[docnum]:
-                by_author[author] += 1
-            if source := sources[docnum]:
-                by_source[source] += 1
-            if value := places[docnum]:
-                by_place.update(value.decode("utf-8").split("|"))
+    def _facets(state: _State, docs) -> dict[str, list[dict]]:
+        """Counts by year, author, place and source over every matching document."""
+        sets = state.sets
+        years = Counter(map(sets.years().__getitem__, docs))
+        authors = Counter(map(sets.column("author").__getitem__, docs))
+        sources = Counter(map(sets.column("source").__getitem__, docs))
+        places = Counter(chain.from_iterable(map(sets.places().__getitem__, docs)))
+        for counter in (years, authors, sources):
+            counter.pop(None, None), counter.pop("", None)
 
         def top(counter, size=FACET_SIZE):
-            return [
-                {"value": v, "count": n}
-                for v, n in sorted(counter.items(), key=lambda i: (-i[1], i[0]))[:size]
-            ]
+            ordered = sorted(counter.items(), key=lambda i: (-i[1], i[0]))
+            return [{"value": v, "count": n} for v, n in ordered[:size]]
 
         return {
             "year": [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)],
-            "author": top(by_author),
-            "place": top(by_place),
-            "source": top(by_source),
+            "author": top(authors),
+            "place": top(places),
+            "source": top(sources),
         }
 
     # --- hits, snippets, documents -----------------------------------------------------
@@ -521,8 +542,7 @@ class Engine:
             return None
 
         def holding_all(syllables) -> int:  # documents with every one of the syllables
-            query = ranking.all_of("s", list(syllables))
-            return sum(1 for _ in state.searcher.docs_for_query(query))
+            return len(state.sets.need(ranking.Need("all", "s", tuple(syllables))))
 
         if not run.accented:
             restored = state.restore(run)
@@ -556,11 +576,6 @@ class _Deadline:
     def expired(self) -> bool:
         self.passed = self.passed or self.remaining() <= 0
         return self.passed
-
-
-def _contains(query: wq.Query, kind: type) -> bool:
-    """Tell whether *query* or any query inside it is a *kind*."""
-    return isinstance(query, kind) or any(_contains(child, kind) for child in query.children())
 
 
 def _dated(key: int) -> int:

@@ -49,14 +49,15 @@ _SYLLABLE = re.compile(
         ]
     )
 )
-# The CRF tags one sentence at a time, so memory stays bounded on a 10 MB line. A
-# sentence ends after these: pyvi never joins a syllable to them, and each sentence's
-# features still see its neighbours, so the labels match tagging the whole text at once.
+# The CRF tags a few sentences at a time (a chunk of at most MAX_SENTENCE syllables), so
+# memory stays bounded on a 10 MB line. A sentence ends after these: pyvi never joins a
+# syllable to them; features see the neighbours beyond a cut and the decoding runs on
+# past it (OVERLAP), so the labels match tagging the whole text at once.
 _SENTENCE_END = frozenset({".", "!", "?"})
 # With no sentence end in sight, cut here (clause punctuation) or, failing that, anywhere.
 _CLAUSE_END = frozenset({",", ";", ":"})
 MAX_SENTENCE = 400
-OVERLAP = 6  # syllables of context decoded on each side of a sentence
+OVERLAP = 6  # syllables of context decoded on each side of a chunk
 
 Word = tuple[tuple[str, ...], tuple[tuple[int, int], ...]]
 """A word: its syllables (NFC) and each syllable's (start, end) in the original text."""
@@ -212,7 +213,7 @@ def _sentences(tokens: list[str]):
 
 
 def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
-    """Return pyvi's B_W / I_W label for each syllable of the sentence tokens[start:end].
+    """Return pyvi's B_W / I_W label for each syllable of the sentences tokens[start:end].
 
     The CRF decodes a window reaching OVERLAP syllables into the neighbouring sentences:
     a label depends on its neighbours' labels, and cutting the chain exactly at the
@@ -226,11 +227,27 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
     return labels[start - lo : end - lo]
 
 
+def _chunks(tokens: list[str]):
+    """Whole sentences gathered into chunks of at most MAX_SENTENCE syllables.
+
+    Fewer, longer sequences for the CRF: less overhead per call, and the context
+    decoded around each cut (OVERLAP) is paid once per chunk, not once per sentence.
+    """
+    start = end = 0
+    for sentence_start, sentence_end in _sentences(tokens):
+        if sentence_end - start > MAX_SENTENCE and end > start:
+            yield start, end
+            start = sentence_start
+        end = sentence_end
+    if end > start:
+        yield start, end
+
+
 def segment(text: str) -> list[Word]:
     """Split *text* into pyvi words, each as (syllables, spans into *text*)."""
     tokens, spans = syllables(text)
     firsts = []  # the index of each word's first syllable
-    for start, end in _sentences(tokens):
+    for start, end in _chunks(tokens):
         labels = tag(tokens, start, end)
         firsts.append(start)
         for i in range(start + 1, end):

@@ -29,6 +29,7 @@ def environment() -> dict:
 @contextlib.contextmanager
 def serving(index_dir: Path, workers: int = 2):
     """Run `python -m webapp --index index_dir` on a free port; yield its base URL."""
+    index_dir = Path(index_dir).resolve()  # the server runs from the project root
     port = free_port()
     log = open(index_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(

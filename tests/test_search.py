@@ -321,3 +321,24 @@ def test_time_limit_gives_a_partial_result_not_an_error(seed_engine):
     result = hurried.search(q="tổ chức đảng")
     assert result.partial is True
     assert seed_engine.search(q="tổ chức đảng").partial is False
+
+
+def test_restricted_search_over_several_segments(tmp_path):
+    # an update adds a segment: filters and phrases must map document numbers right
+    import shutil
+
+    from indexer.build import update
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree("corpus", corpus)
+    build(tmp_path / "index", [corpus], workers=1, quiet=True)
+    (corpus / "new.txt").write_text(
+        "Tin mới ở Gia Lai\n\nHội nghị tổ chức xây dựng đảng ở Gia Lai, Gia Lai.\n",
+        encoding="utf-8",
+    )
+    update(tmp_path / "index", [corpus], workers=1, quiet=True)
+    engine = Engine(tmp_path / "index")
+    assert len(engine.state().searcher.subsearchers or ()) > 1
+    found = ids(engine.search(q='"tổ chức xây dựng đảng"', place="Gia Lai"))
+    assert set(found) == {"001_cb7a5b37da5bff54", "new"}
+    assert ids(engine.search(q="tin mới", place="Gia Lai"))[0] == "new"
