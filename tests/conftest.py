@@ -5,13 +5,26 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# The benchmark data sits beside the project (../shared/data); a clone elsewhere on this
+# machine still finds it at the workplace's own path, or where VNSEARCH_SHARED_DATA says.
+SHARED_DATA = next(
+    (
+        path
+        for path in (
+            Path(os.environ.get("VNSEARCH_SHARED_DATA", ROOT.parent / "shared" / "data")),
+            Path("/work/shared/data"),
+        )
+        if path.exists()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 BAOMOI = SHARED_DATA / "baomoi-35k.jsonl.gz"
 
 
