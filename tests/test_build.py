@@ -504,3 +504,18 @@ def test_strict_update_changes_nothing_on_failure(built):
     assert not summary.published
     assert "nothing was changed: strict mode" in output
     assert documents(index) == before
+
+
+def test_a_ten_megabyte_single_line_article_is_indexed(tmp_path):
+    # hostile input: one 10 MB line, no sentence end in sight; bounded by the chunking
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = "tổ chức xây dựng đảng hội nghị tỉnh ủy ban nhân dân công tác cán bộ triển khai".split()
+    line = " ".join(words[i % len(words)] for i in range(1_500_000))
+    (corpus / "huge.txt").write_bytes(
+        line.encode("utf-8")[: 10 * 1024 * 1024].decode("utf-8", "ignore").encode()
+    )
+    (corpus / "small.txt").write_text("Tin nhỏ\n\nMột bài báo ngắn.\n", encoding="utf-8")
+    summary, _ = run(build.build, tmp_path / "index", [corpus])
+    assert summary.indexed == 2 and summary.failed == 0
+    assert set(documents(tmp_path / "index")) == {"huge", "small"}

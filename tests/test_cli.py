@@ -9,7 +9,7 @@ import pytest
 from indexer import storage
 from indexer.__main__ import main
 
-from .conftest import CORPUS
+from .conftest import CORPUS, ROOT
 
 SEED_IDS = {p.stem for p in CORPUS.glob("*.txt")}
 QUANG_NINH = "002_abb0d72e086358a6"  # the one seed article about Quảng Ninh (and Hải Hà)
@@ -239,3 +239,27 @@ def test_search_help(run_main):
     with pytest.raises(SystemExit) as exit_:
         run_main("search", "-h")
     assert exit_.value.code == 0
+
+
+def test_abbreviations_file_from_the_settings(tmp_path, cli):
+    # VNSEARCH_ABBREVIATIONS names a file read at build; the index keeps its entries
+    table = tmp_path / "viet-tat.txt"
+    table.write_text("BCĐ, BCD = Ban Chỉ đạo\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Tin\n\nBan Chỉ đạo phòng chống thiên tai họp.\n", encoding="utf-8"
+    )
+    index = tmp_path / "index"
+    built = cli("build", "--index", index, corpus, env={"VNSEARCH_ABBREVIATIONS": str(table)})
+    assert built.returncode == 0, built.stderr
+    found = cli("search", "--index", index, "--json", "BCĐ")  # no setting needed to search
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["a"]
+
+
+def test_console_script_is_declared():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["vnsearch-index"] == "indexer.__main__:run"
+    assert scripts["vnsearch-serve"] == "webapp.__main__:main"
