@@ -511,10 +511,10 @@ def test_a_ten_megabyte_single_line_article_is_indexed(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     words = "tổ chức xây dựng đảng hội nghị tỉnh ủy ban nhân dân công tác cán bộ triển khai".split()
-    line = " ".join(words[i % len(words)] for i in range(1_500_000))
-    (corpus / "huge.txt").write_bytes(
-        line.encode("utf-8")[: 10 * 1024 * 1024].decode("utf-8", "ignore").encode()
-    )
+    line = " ".join(words[i % len(words)] for i in range(1_500_000)).encode("utf-8")
+    huge = corpus / "huge.txt"
+    huge.write_bytes(line[: line.rfind(b" ", 0, 10 * 1024 * 1024)])  # cut between words
+    assert huge.stat().st_size > 10_000_000
     (corpus / "small.txt").write_text("Tin nhỏ\n\nMột bài báo ngắn.\n", encoding="utf-8")
     summary, _ = run(build.build, tmp_path / "index", [corpus])
     assert summary.indexed == 2 and summary.failed == 0
