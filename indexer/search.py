@@ -142,15 +142,21 @@ def date_bound(value: str | None, name: str, end: bool) -> int | None:
 
 
 @dataclass
-class Hit:
+class Described:
+    """What a hit and a whole document both show of an article."""
+
     id: str
     title: str
-    title_html: str
+    title_html: str  # the title, escaped, with the query's matches in <mark>
     date: str | None
     author: str | None
     source: str | None
     place: list[str]
     url: str | None
+
+
+@dataclass
+class Hit(Described):
     score: float | None
     snippet: str
 
@@ -175,15 +181,7 @@ class SearchResult:
 
 
 @dataclass
-class Document:
-    id: str
-    title: str
-    title_html: str
-    date: str | None
-    author: str | None
-    source: str | None
-    place: list[str]
-    url: str | None
+class Document(Described):
     text: str
     paragraphs: list[dict]  # {"html", "caption"}: the text with the query's matches marked
 
