@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 
 from . import storage
 from .abbreviations import Abbreviations
+from .parallel import build_segments
 from .postings import analyze
 from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
 from .sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
@@ -189,7 +190,7 @@ class _Run:
         self.summary = Summary()
         self.reporter = reporter
         self.serial = uuid.uuid4().hex[:12]
-        self.added: dict[str, tuple[str, str]] = {}  # id -> (serial, where) in this run
+        self.added: dict[str, tuple[int, str, str]] = {}  # id -> (number, serial, where)
         self.superseded: list[str] = []
         self.seen_ids: set[str] = set()
 
@@ -199,24 +200,32 @@ class _Run:
         self.reporter.say(str(problem))
 
     def add(self, writer, record: Record, result) -> None:
-        self.reporter.advance()
+        """Add one prepared record with *writer* (the single-writer path)."""
         if isinstance(result, Problem):
+            self.reporter.advance()
             self.problem(result)
             return
         doc, chars = result
-        doc_id = doc["id"]
-        serial = f"{self.serial}:{len(self.added)}:{self.summary.indexed}"
-        doc["serial"] = serial
+        number = self.summary.indexed + self.summary.failed + self.summary.skipped
+        doc["serial"] = f"{self.serial}:{number}"
+        writer.add_document(**doc)
+        self.added_at(number, doc["id"], record.where, chars, doc["serial"])
+
+    def added_at(self, number: int, doc_id: str, where: str, chars: int, serial: str) -> None:
+        """Count a document added as the *number*-th record; of two with one id, the later wins."""
+        self.reporter.advance()
         if doc_id in self.added:
-            previous_serial, previous_where = self.added[doc_id]
+            previous = self.added[doc_id]
+            earlier, later = sorted([previous, (number, serial, where)])
             self.reporter.say(
-                f"{record.where}: warning: duplicate id {doc_id!r} (also {previous_where}):"
+                f"{later[2]}: warning: duplicate id {doc_id!r} (also {earlier[2]}):"
                 " the last one wins"
             )
-            self.superseded.append(previous_serial)
-        self.added[doc_id] = (serial, record.where)
+            self.superseded.append(earlier[1])
+            self.added[doc_id] = later
+        else:
+            self.added[doc_id] = (number, serial, where)
         self.seen_ids.add(doc_id)
-        writer.add_document(**doc)
         self.summary.indexed += 1
         self.summary.chars += chars
 
@@ -258,18 +267,20 @@ def build(
         building = storage.new_generation(index_dir)
         try:
             ix = whoosh_index.create_in(building, schema)
-            writer = ix.writer(limitmb=WRITER_MB)
-            try:
-                for record, result in _prepared(
-                    _unread(read(sources, max_bytes), run), schema, _workers(workers)
-                ):
-                    run.add(writer, record, result)
-            except BaseException:
-                writer.cancel()
-                raise
+            records = _unread(read(sources, max_bytes), run)
+            if _workers(workers) > 1:  # every core analyses and writes a segment of its own
+                build_segments(ix, building, records, _workers(workers), run, WRITER_MB, _batches)
+            else:
+                writer = ix.writer(limitmb=WRITER_MB)
+                try:
+                    for record, result in _prepared(records, schema, 1):
+                        run.add(writer, record, result)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
-                writer.cancel()
                 shutil.rmtree(building, ignore_errors=True)
                 reporter.say(
                     "nothing was published: "
@@ -280,7 +291,6 @@ def build(
                     )
                 )
             else:
-                writer.commit()
                 run.remove_superseded(ix)
                 summary.seconds = time.monotonic() - started
                 summary.published = True  # build.json is read only once it is
@@ -353,7 +363,7 @@ def update(
                 changed(_unread(read(sources, max_bytes), run)), ix.schema, _workers(workers)
             ):
                 run.add(writer, record, result)
-            for doc_id, (serial, where) in run.added.items():
+            for doc_id, (_, serial, where) in run.added.items():
                 if unchanged_at.get(doc_id, -1) > changed_at[where]:
                     run.superseded.append(serial)  # the live document stays
                 else:
