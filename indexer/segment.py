@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import string
+import struct
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -107,18 +108,80 @@ def syllables(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return [nfc(text[start:end]) for start, end in spans], spans
 
 
+class _Weights:
+    """pyvi's CRF model read straight from its file: each attribute's weight per label.
+
+    CRFsuite's own dump prints weights to six decimals, too few to decide a close call
+    as the tagger does, so the doubles are read from the file: a header, a table of
+    features (type, source, destination, weight) and two string tables (CQDB) that name
+    the labels and the attributes by number.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        if data[:4] != b"lCRF":
+            raise ValueError("not a CRFsuite model")
+        offsets = struct.unpack_from("<4I", data, 28)  # features, labels, attributes
+        labels = _strings(data, offsets[1])
+        if labels != ["B_W", "I_W"]:
+            raise ValueError(f"unexpected labels {labels}")
+        attributes = _strings(data, offsets[2])
+        (count,) = struct.unpack_from("<I", data, offsets[0] + 8)
+        state: dict[str, list[float]] = {}
+        transition = [[0.0, 0.0], [0.0, 0.0]]
+        for kind, source, target, weight in struct.iter_unpack(
+            "<IIId", data[offsets[0] + 12 : offsets[0] + 12 + 20 * count]
+        ):
+            if kind == 0:  # a state feature: attribute -> label
+                state.setdefault(attributes[source], [0.0, 0.0])[target] = weight
+            else:  # a transition: label -> label
+                transition[source][target] = weight
+        self.state = {name: tuple(pair) for name, pair in state.items()}
+        self.transition = tuple(transition[0] + transition[1])  # BB, BI, IB, II
+
+    def score(self, attributes: tuple[str, ...]) -> tuple[float, float]:
+        """The summed (B_W, I_W) weights of *attributes*; unknown ones weigh nothing."""
+        b = i = 0.0
+        for name in attributes:
+            pair = self.state.get(name)
+            if pair is not None:
+                b += pair[0]
+                i += pair[1]
+        return b, i
+
+
+def _strings(data: bytes, offset: int) -> list[str]:
+    """The strings of a CQDB chunk at *offset*, in the order of their numbers."""
+    if data[offset : offset + 4] != b"CQDB":
+        raise ValueError("not a CQDB chunk")
+    count, table = struct.unpack_from("<II", data, offset + 16)
+    strings = []
+    for number in range(count):
+        (record,) = struct.unpack_from("<I", data, offset + table + 4 * number)
+        size = struct.unpack_from("<I", data, offset + record + 4)[0]
+        start = offset + record + 8
+        strings.append(data[start : start + size - 1].decode("utf-8"))  # size counts a NUL
+    return strings
+
+
+_WEIGHTS = _Weights(_MODEL)
+
+
 class _Features:
-    """pyvi's word2features for a list of syllables, assembled from cached tuples.
+    """pyvi's word2features for a list of syllables, as cached strings and scores.
 
     A feature whose value is False weighs nothing in the CRF, so it is left out;
     string features become "name:value", as pycrfsuite spells dict features. What a
     neighbour contributes depends on the neighbour and two flags (does it form a known
-    bigram, a known trigram with us), so each syllable keeps its four variants.
+    bigram, a known trigram with us), so each syllable keeps its four variants, both as
+    attribute names (for pycrfsuite) and as their summed weights (for our own decoding).
     """
 
     own: dict[str, tuple[str, ...]] = {}
     left: dict[str, tuple[tuple[str, ...], ...]] = {}  # index: 2 * bigram + trigram
     right: dict[str, tuple[tuple[str, ...], ...]] = {}
+    own_score: dict[str, tuple[float, float]] = {}
+    left_score: dict[str, tuple[tuple[float, float], ...]] = {}
+    right_score: dict[str, tuple[tuple[float, float], ...]] = {}
     lower: dict[str, str] = {}
     LIMIT = 500_000  # distinct syllables remembered; a corpus has far fewer
 
@@ -139,16 +202,22 @@ class _Features:
         if token.isdigit():
             own.append("word.isdigit()")
         if len(cls.own) > cls.LIMIT:
-            cls.own.clear(), cls.left.clear(), cls.right.clear(), cls.lower.clear()
+            for table in (cls.own, cls.left, cls.right, cls.lower):
+                table.clear()
+            for table in (cls.own_score, cls.left_score, cls.right_score):
+                table.clear()
         cls.lower[token] = lower
         cls.own[token] = tuple(own)
         cls.left[token] = _variants(tuple(left), "-1:word.bi_gram()", "-2:word.tri_gram()")
         cls.right[token] = _variants(tuple(right), "+1:word.bi_gram()", "+2:word.tri_gram()")
+        score = _WEIGHTS.score
+        cls.own_score[token] = score(cls.own[token])
+        cls.left_score[token] = tuple(map(score, cls.left[token]))
+        cls.right_score[token] = tuple(map(score, cls.right[token]))
 
     @classmethod
-    def sentence(cls, tokens: list[str], start: int, end: int) -> list[tuple[str, ...]]:
-        """Features of tokens[start:end], seeing the neighbours outside the slice as pyvi does."""
-        lo, hi = max(start - 2, 0), min(end + 2, len(tokens))
+    def _ngrams(cls, tokens: list[str], lo: int, hi: int) -> tuple[list[bool], list[bool]]:
+        """For tokens[lo:hi]: does each start a known bigram, a known trigram?"""
         window = tokens[lo:hi]
         known = cls.lower
         for token in window:
@@ -165,6 +234,13 @@ class _Features:
             triple = [f"{a} {b} {c}" in _TRIGRAMS for a, b, c in zip(lower, lower[1:], lower[2:])]
         pair.append(False)
         triple += (False, False)  # beyond the text: no neighbour, no n-gram
+        return pair, triple
+
+    @classmethod
+    def sentence(cls, tokens: list[str], start: int, end: int) -> list[tuple[str, ...]]:
+        """Features of tokens[start:end], seeing the neighbours outside the slice as pyvi does."""
+        lo = max(start - 2, 0)
+        pair, triple = cls._ngrams(tokens, lo, min(end + 2, len(tokens)))
         own, left, right = cls.own, cls.left, cls.right
         last = len(tokens) - 1
         out = []
@@ -178,9 +254,64 @@ class _Features:
             out.append(features)
         return out
 
+    @classmethod
+    def scores(cls, tokens: list[str], start: int, end: int) -> list[tuple[float, float]]:
+        """The (B_W, I_W) state scores of tokens[start:end]: the features' summed weights."""
+        lo = max(start - 2, 0)
+        pair, triple = cls._ngrams(tokens, lo, min(end + 2, len(tokens)))
+        own, left, right = cls.own_score, cls.left_score, cls.right_score
+        last = len(tokens) - 1
+        out = []
+        for i in range(start, end):
+            w = i - lo
+            b, c = own[tokens[i]]
+            if i > 0:
+                lb, lc = left[tokens[i - 1]][2 * pair[w - 1] + (i > 1 and triple[w - 2])]
+                b += lb
+                c += lc
+            if i < last:
+                rb, rc = right[tokens[i + 1]][2 * pair[w] + triple[w]]
+                b += rb
+                c += rc
+            out.append((b, c))
+        return out
+
 
 def _variants(base: tuple[str, ...], bigram: str, trigram: str) -> tuple[tuple[str, ...], ...]:
     return (base, (*base, trigram), (*base, bigram), (*base, bigram, trigram))
+
+
+TIE = 1e-9  # two path scores closer than this are left to CRFsuite to decide
+
+
+def _viterbi(scores: list[tuple[float, float]]) -> list[bool] | None:
+    """The best label path as "is I_W" flags, or None when a close call could go either way.
+
+    Scores summed in another order than CRFsuite's may differ in the last bits, so any
+    comparison closer than TIE is handed back to CRFsuite, whose decision is the reference.
+    """
+    bb, bi, ib, ii = _WEIGHTS.transition
+    b, i = scores[0]
+    back = []  # per position: did the best path into B_W, into I_W, come from I_W?
+    for sb, si in scores[1:]:
+        to_b_from_b, to_b_from_i = b + bb, i + ib
+        to_i_from_b, to_i_from_i = b + bi, i + ii
+        if abs(to_b_from_b - to_b_from_i) < TIE or abs(to_i_from_b - to_i_from_i) < TIE:
+            return None
+        from_i_to_b = to_b_from_i > to_b_from_b
+        from_i_to_i = to_i_from_i > to_i_from_b
+        back.append((from_i_to_b, from_i_to_i))
+        b = (to_b_from_i if from_i_to_b else to_b_from_b) + sb
+        i = (to_i_from_i if from_i_to_i else to_i_from_b) + si
+    if abs(b - i) < TIE:
+        return None
+    label = i > b
+    path = [label]
+    for step in reversed(back):
+        label = step[label]
+        path.append(label)
+    path.reverse()
+    return path
 
 
 def _joins(previous: str, current: str) -> bool:
@@ -212,8 +343,8 @@ def _sentences(tokens: list[str]):
         start = end
 
 
-def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
-    """Return pyvi's B_W / I_W label for each syllable of the sentences tokens[start:end].
+def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[bool]:
+    """For each syllable of the sentences tokens[start:end]: does pyvi label it I_W?
 
     The CRF decodes a window reaching OVERLAP syllables into the neighbouring sentences:
     a label depends on its neighbours' labels, and cutting the chain exactly at the
@@ -223,8 +354,11 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
     if start >= end:
         return []
     lo, hi = max(start - OVERLAP, 0), min(end + OVERLAP, len(tokens))
-    labels = _tagger().tag(pycrfsuite.ItemSequence(_Features.sentence(tokens, lo, hi)))
-    return labels[start - lo : end - lo]
+    inside = _viterbi(_Features.scores(tokens, lo, hi))
+    if inside is None:
+        labels = _tagger().tag(pycrfsuite.ItemSequence(_Features.sentence(tokens, lo, hi)))
+        inside = [label == "I_W" for label in labels]
+    return inside[start - lo : end - lo]
 
 
 def _chunks(tokens: list[str]):
@@ -248,10 +382,10 @@ def segment(text: str) -> list[Word]:
     tokens, spans = syllables(text)
     firsts = []  # the index of each word's first syllable
     for start, end in _chunks(tokens):
-        labels = tag(tokens, start, end)
+        inside = tag(tokens, start, end)
         firsts.append(start)
         for i in range(start + 1, end):
-            if labels[i - start] != "I_W" or not _joins(tokens[i - 1], tokens[i]):
+            if not inside[i - start] or not _joins(tokens[i - 1], tokens[i]):
                 firsts.append(i)
     firsts.append(len(tokens))
     return [(tuple(tokens[a:b]), tuple(spans[a:b])) for a, b in itertools.pairwise(firsts)]

@@ -2,8 +2,10 @@
 
 import unicodedata
 
+import pycrfsuite
 import pytest
 
+from indexer import segment as segment_module
 from indexer.segment import MAX_SENTENCE, segment, syllables
 
 
@@ -24,6 +26,42 @@ def test_news_words_equal_pyvi(news_sample):
 
     for text in news_sample:
         assert _pyvi_style(segment(text)) == ViTokenizer.tokenize(text).split()
+
+
+def test_our_decoding_labels_as_crfsuite_does(seed_texts, news_sample):
+    # The weights read from the model file and our Viterbi give CRFsuite's own labels.
+    features = segment_module._Features
+    decided = 0
+    for text in [*seed_texts.values(), *news_sample]:
+        tokens, _ = syllables(text)
+        for start, end in segment_module._chunks(tokens):
+            ours = segment_module._viterbi(features.scores(tokens, start, end))
+            labels = segment_module._tagger().tag(
+                pycrfsuite.ItemSequence(features.sentence(tokens, start, end))
+            )
+            if ours is not None:
+                decided += 1
+                assert ours == [label == "I_W" for label in labels]
+    assert decided > 10
+
+
+def test_close_calls_are_left_to_crfsuite(seed_texts, monkeypatch):
+    from pyvi import ViTokenizer
+
+    monkeypatch.setattr(segment_module, "TIE", float("inf"))  # every comparison is close
+    text = seed_texts["000_50d02545dceeb243"]
+    tokens, _ = syllables(text)
+    assert segment_module._viterbi(segment_module._Features.scores(tokens, 0, 20)) is None
+    assert _pyvi_style(segment(text)) == ViTokenizer.tokenize(text).split()
+
+
+def test_model_weights_are_read_exactly():
+    weights = segment_module._WEIGHTS
+    assert len(weights.state) > 6000
+    b, i = weights.state["bias"]
+    assert b != round(b, 6)  # full doubles, not the six decimals of CRFsuite's dump
+    with pytest.raises(ValueError):
+        segment_module._Weights(b"not a model")
 
 
 def test_offsets_slice_the_original(seed_texts):
