@@ -58,7 +58,7 @@ def test_close_calls_are_left_to_crfsuite(seed_texts, monkeypatch):
 def test_model_weights_are_read_exactly():
     weights = segment_module._WEIGHTS
     assert len(weights.state) > 6000
-    b, i = weights.state["bias"]
+    b, _ = weights.state["bias"]
     assert b != round(b, 6)  # full doubles, not the six decimals of CRFsuite's dump
     with pytest.raises(ValueError):
         segment_module._Weights(b"not a model")
