@@ -1,80 +1,106 @@
-"""Sets of document numbers: what a query matches, counted without scoring it.
+"""Sets of documents: what a query matches, counted without scoring it.
 
 Whoosh iterates a union of posting lists one document at a time in Python; for the
-total and the facets of a query over common words that is most of a second. Here each
-term's documents are read once into a frozenset (remembered per index generation) and
-recall, tiers, filters and exclusions are set algebra in C. Scoring then looks only at
-the best few documents (see search.py).
+total and the facets of a query over common words that is most of a second. Here a set
+of documents is a boolean array over document numbers, built from each term's posting
+array (read once per index generation, see bm25.Scorer), and recall, tiers, filters and
+exclusions are array operations over a few tens of thousands of bytes.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
 
 from .ranking import Need
 
-CACHE_IDS = 4_000_000  # document numbers remembered at most, over all terms (~200 MB)
+CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 
 
 class DocSets:
     """The documents of terms and Needs, for one searcher (one index generation)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, postings):
+        """*postings* maps (fieldname, text) to the term's document numbers and weights."""
         self.searcher = searcher
+        self.postings = postings
         self.reader = searcher.reader()
-        self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
-        self._size = 0
-        self._all: frozenset[int] | None = None
-        self._columns: dict[str, list] = {}
+        self.size = self.reader.doc_count_all()
+        self._phrases: OrderedDict[Need, np.ndarray] = OrderedDict()
+        self._all: np.ndarray | None = None
+        self._columns: dict[str, object] = {}
 
-    def everything(self) -> frozenset[int]:
+    def empty(self) -> np.ndarray:
+        return np.zeros(self.size, bool)
+
+    def of(self, docnums) -> np.ndarray:
+        """The set of the given document numbers."""
+        chosen = self.empty()
+        chosen[np.asarray(docnums, np.int64)] = True
+        return chosen
+
+    def everything(self) -> np.ndarray:
         """Every live document."""
         if self._all is None:
-            self._all = frozenset(self.reader.all_doc_ids())
+            self._all = self.of(list(self.reader.all_doc_ids()))
         return self._all
 
-    def term(self, fieldname: str, text: str) -> frozenset[int]:
-        """The live documents holding *text* in *fieldname*."""
-        key = (fieldname, text)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
-        try:
-            found = frozenset(self.reader.postings(fieldname, text).all_ids())
-        except Exception:  # not in the index (or no such field in an older index)
-            found = frozenset()
-        self._cache[key] = found
-        self._size += len(found)
-        while self._size > CACHE_IDS and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._size -= len(old)
-        return found
+    def ids(self, fieldname: str, text: str) -> np.ndarray:
+        """The live documents holding *text* in *fieldname*, ascending."""
+        return self.postings(fieldname, text)[0]
 
-    def need(self, need: Need) -> frozenset[int]:
-        """The documents that satisfy *need*."""
+    def holds(self, fieldname: str, text: str, docnum: int) -> bool:
+        """Does document *docnum* hold *text* in *fieldname*?"""
+        ids = self.ids(fieldname, text)
+        at = int(np.searchsorted(ids, docnum))
+        return at < len(ids) and int(ids[at]) == docnum
+
+    def term(self, fieldname: str, text: str) -> np.ndarray:
+        """The set of live documents holding *text* in *fieldname*."""
+        return self.of(self.ids(fieldname, text))
+
+    def need(self, need: Need) -> np.ndarray:
+        """The set of documents that satisfy *need*."""
         if need.kind == "phrase" and len(need.terms) > 1:
-            phrase = wq.Or([wq.Phrase(f"{f}_{need.rep}", list(need.terms)) for f in need.fields])
-            return frozenset(self.searcher.docs_for_query(phrase))
-        per_term = [
-            frozenset().union(*(self.term(f"{f}_{need.rep}", t) for f in need.fields))
-            for t in dict.fromkeys(need.terms)
-        ]
+            found = self._phrases.get(need)
+            if found is None:
+                phrase = wq.Or(
+                    [wq.Phrase(f"{f}_{need.rep}", list(need.terms)) for f in need.fields]
+                )
+                found = self._phrases[need] = self.of(list(self.searcher.docs_for_query(phrase)))
+                if len(self._phrases) > CACHE_PHRASES:
+                    self._phrases.popitem(last=False)
+            return found
+        per_term = []
+        for text in dict.fromkeys(need.terms):
+            either = self.empty()
+            for f in need.fields:
+                either[self.ids(f"{f}_{need.rep}", text)] = True
+            per_term.append(either)
         if not per_term:
-            return frozenset()
-        if need.kind == "any":
-            return frozenset().union(*per_term)
-        per_term.sort(key=len)
-        return per_term[0].intersection(*per_term[1:])
+            return self.empty()
+        combine = np.logical_or if need.kind == "any" else np.logical_and
+        result = per_term[0]
+        for other in per_term[1:]:
+            combine(result, other, out=result)
+        return result
+
+    def dates(self) -> np.ndarray:
+        """Each document's date_key, 0 when it is undated."""
+        if "_dates" not in self._columns:
+            self._columns["_dates"] = np.array(
+                [k if k and 0 < k < 10**13 else 0 for k in self.column("date_key")], np.int64
+            )
+        return self._columns["_dates"]
 
     def years(self) -> list[str | None]:
         """Each document's year ("2023"), or None when it is undated."""
         if "_years" not in self._columns:
             self._columns["_years"] = [
-                str(key // 10**8) if 0 < key < 10**13 else None for key in self.column("date_key")
+                str(key // 10**8) if key and 0 < key < 10**13 else None
+                for key in self.column("date_key")
             ]
         return self._columns["_years"]
 
@@ -86,6 +112,36 @@ class DocSets:
                 for value in self.column("place_list")
             ]
         return self._columns["_places"]
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray, list]:
+        """A facet as numbers: (documents, value numbers, values), one row per document
+        and value ("year", "place" or a column); documents without a value have no row."""
+        key = f"_codes_{name}"
+        if key not in self._columns:
+            if name == "year":
+                per_doc = [(v,) if v else () for v in self.years()]
+            elif name == "place":
+                per_doc = self.places()
+            else:
+                per_doc = [(v,) if v else () for v in self.column(name)]
+            numbers: dict = {}
+            docs, codes = [], []
+            for docnum, values in enumerate(per_doc):
+                for value in values:
+                    docs.append(docnum)
+                    codes.append(numbers.setdefault(value, len(numbers)))
+            self._columns[key] = (
+                np.asarray(docs, np.int64),
+                np.asarray(codes, np.int64),
+                list(numbers),
+            )
+        return self._columns[key]
+
+    def counts(self, name: str, docs: np.ndarray) -> dict:
+        """How many of *docs* (a boolean array over document numbers) have each value."""
+        rows, codes, values = self.codes(name)
+        tally = np.bincount(codes[docs[rows]], minlength=len(values))
+        return {values[i]: int(tally[i]) for i in np.flatnonzero(tally)}
 
     def column(self, name: str) -> list:
         """A column's values for every document number, read once (facets, dates)."""
@@ -99,34 +155,3 @@ class DocSets:
                     values.append(None)
             self._columns[name] = values
         return self._columns[name]
-
-
-class InSet(wq.Query):
-    """The documents of a set, as a query: intersected with another query, the matcher
-    skips straight from one to the next instead of visiting every match."""
-
-    def __init__(self, docs, top_searcher):
-        self.docs = sorted(docs)
-        self.top = top_searcher
-
-    def __eq__(self, other):
-        return isinstance(other, InSet) and self.docs == other.docs
-
-    def __hash__(self):
-        return hash(tuple(self.docs[:32]))
-
-    def is_leaf(self):
-        return True
-
-    def estimate_size(self, ixreader):
-        return len(self.docs)
-
-    def matcher(self, searcher, context=None):
-        offset = 0
-        for sub, sub_offset in self.top.subsearchers or ():  # global numbers -> this segment's
-            if sub is searcher:
-                offset = sub_offset
-                break
-        end = offset + searcher.reader().doc_count_all()
-        local = [d - offset for d in self.docs if offset <= d < end]
-        return ListMatcher(local, all_weights=0.0) if local else NullMatcher()

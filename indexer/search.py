@@ -11,17 +11,15 @@ import calendar
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
-from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+import numpy as np
 from whoosh.scoring import BM25F
 
-from . import ranking, storage
-from .docsets import DocSets, InSet
+from . import bm25, ranking, storage
+from .docsets import DocSets
 from .postings import decode_spans
 from .query import parse
 from .snippets import mark, matched_spans, snippet
@@ -34,7 +32,6 @@ MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine
 SORTS = ("relevance", "newest", "oldest")
 FACET_SIZE = 10
 TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
-CANDIDATES = 50  # documents BM25F picks for the tiers to order (the fewer, the more it skips)
 RELOAD_SECONDS = 1.0
 TIME_LIMIT = 5.0  # seconds a search may spend matching and ranking; then it answers partially
 UNDATED_LAST = 10**13  # a date_key beyond any real date
@@ -192,11 +189,12 @@ class _State:
     def __init__(self, index_dir: Path, marker):
         self.marker = marker
         self.index = storage.open_index(index_dir)
-        self.searcher = self.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+        self.searcher = self.index.searcher(weighting=BM25F(B=bm25.B, K1=bm25.K1))
         self.reader = self.searcher.reader()
         self.analyzer = self.index.schema["body_w"].analyzer
         self.vocabulary = Vocabulary(self.reader)
-        self.sets = DocSets(self.searcher)
+        self.scorer = bm25.Scorer(self.searcher)
+        self.sets = DocSets(self.searcher, self.scorer.postings)
         self._analysed: OrderedDict[str, ranking.Analysed] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
 
@@ -286,11 +284,13 @@ class Engine:
             by_date = self._by_date(state, docs, sort == "newest")
             page = [(docnum, None) for docnum in by_date[start : start + request.per_page]]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
-        hits = [self._hit(state, docnum, score, units) for docnum, score in page]
+        positions = _Positions(state)  # reads each term's postings once, in document order
+        by_docnum = {d: self._hit(state, positions, d, score, units) for d, score in sorted(page)}
+        hits = [by_docnum[docnum] for docnum, _ in page]
         suggestion = self._suggestion(state, parsed) if request.q.strip() else None
         return SearchResult(
             query=request.q,
-            total=len(docs),
+            total=int(np.count_nonzero(docs)),
             page=request.page,
             per_page=request.per_page,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -307,7 +307,7 @@ class Engine:
         )
 
     @staticmethod
-    def _matching(state: _State, plan: ranking.Plan) -> frozenset[int]:
+    def _matching(state: _State, plan: ranking.Plan) -> np.ndarray:
         """Every document the query matches: the total and the facets count them all."""
         sets = state.sets
         if not plan.alternatives:
@@ -320,15 +320,17 @@ class Engine:
                     if alternative.recall
                     else alternative.needs
                 )
-                found = sorted((sets.need(n) for n in needs), key=len)
-                matched.append(found[0].intersection(*found[1:]))
-            docs = frozenset().union(*matched)
+                found = sets.everything()
+                for need in needs:
+                    found = found & sets.need(need)
+                matched.append(found)
+            docs = np.logical_or.reduce(matched)
         for need in plan.excluded:
-            docs = docs - sets.need(need)
+            docs = docs & ~sets.need(need)
         return docs
 
     @staticmethod
-    def _filtered(state: _State, docs: frozenset[int], request: SearchRequest) -> frozenset[int]:
+    def _filtered(state: _State, docs: np.ndarray, request: SearchRequest) -> np.ndarray:
         """The documents that also pass the request's filters (the same set when none)."""
         sets = state.sets
         for name in ("author", "source", "place"):
@@ -338,76 +340,70 @@ class Engine:
         high = date_bound(request.date_to, "date_to", end=True)
         if low is not None or high is not None:  # undated documents never pass
             low, high = low or 1, high or UNDATED_LAST - 1
-            keys = sets.column("date_key")
-            docs = frozenset(d for d in docs if low <= _dated(keys[d]) <= high)
+            dates = sets.dates()
+            docs = docs & (dates >= low) & (dates <= high)
         return docs
 
     @staticmethod
     def _ranked(state, plan, docs, restricted: bool, needed: int, deadline) -> list:
         """The best *needed* documents, as (docnum, score), tiers first; partial if time runs out.
 
-        BM25F picks candidates (Whoosh skips blocks that cannot reach the top); each
-        candidate's tier comes from set membership; the order is tier, then score.
+        Every document the scoring terms reach gets its BM25F score (bm25.py); a tier adds
+        TIER per tier above the last, so the order is tier, then score, and scores go down
+        the list as the order does. Matching documents no term scores come last, newest first.
         """
-        if not docs or needed <= 0 or deadline.expired():
+        if needed <= 0 or not docs.any() or deadline.expired():
             return []
-        limit = max(needed, CANDIDATES)
-        query = plan.scoring
-        if restricted:  # visit only the allowed documents, skipping between them
-            query = wq.Require(query, InSet(docs, state.searcher))
-        timed = TimeLimitCollector(
-            # Whoosh's block skipping can trip over its own RequireMatcher (an assertion
-            # in IntersectionMatcher): restricted queries go without it.
-            state.searcher.collector(limit=limit, optimize=not restricted),
-            timelimit=max(deadline.remaining(), 0.001),
-            use_alarm=False,  # signals work only in the main thread
-        )
-        try:
-            state.searcher.search_with_collector(query, timed)
-        except TimeLimit:
+        terms = [t for alternative in plan.alternatives for t in alternative.scoring]
+        keys, cut = state.scorer.scores(terms, deadline.expired)
+        if cut:
             deadline.passed = True
-        scored = [(hit.docnum, round(hit.score, 4)) for hit in timed.results()]
-        tiers = (
-            [
+        keys = np.round(keys, 4)
+        if len(plan.alternatives) == 1:
+            layers = [
                 [state.sets.need(n) for n in layer]
                 for alternative in plan.alternatives
                 for layer in alternative.tiers
             ]
-            if len(plan.alternatives) == 1
-            else []
-        )
-
-        def tier(docnum: int) -> int:
-            return next(
-                (k for k, layer in enumerate(tiers) if all(docnum in s for s in layer)), len(tiers)
-            )
-
-        # A tier adds TIER to the score, so scores go down the list as the order does.
-        scored = [(d, round(score + TIER * (len(tiers) - tier(d)), 4)) for d, score in scored]
-        scored.sort(key=lambda item: -item[1])
-        if len(scored) < needed and len(scored) < len(docs):  # matched, but by no scored term
-            seen = {d for d, _ in scored}
-            rest = [d for d in Engine._by_date(state, docs, newest=True) if d not in seen]
-            scored += [(d, 0.0) for d in rest[: needed - len(scored)]]
+            placed = state.sets.empty()  # in a better tier already
+            for rank, layer in enumerate(layers):
+                inside = ~placed
+                for members in layer:
+                    inside &= members
+                keys[inside] += TIER * (len(layers) - rank)
+                placed |= inside
+        reached = keys > 0
+        if restricted:
+            reached &= docs
+        candidates = np.flatnonzero(reached)
+        if len(candidates) > needed:
+            best = np.argpartition(-keys[candidates], needed - 1)[:needed]
+            candidates = candidates[best]
+        order = np.lexsort((candidates, -keys[candidates]))  # key down, then document number
+        scored = [(int(d), round(float(keys[d]), 4)) for d in candidates[order]]
+        if len(scored) < needed:  # matched, but by no scored term: newest first
+            rest = docs & ~reached
+            scored += [(d, 0.0) for d in Engine._by_date(state, rest, True)[: needed - len(scored)]]
         return scored
 
     @staticmethod
-    def _by_date(state: _State, docs, newest: bool) -> list[int]:
-        keys = state.sets.column("date_key")
+    def _by_date(state: _State, docs: np.ndarray, newest: bool) -> list[int]:
+        """The documents of *docs*, newest or oldest first; undated ones last."""
+        chosen = np.flatnonzero(docs)
+        dates = state.sets.dates()[chosen]
         if newest:
-            return sorted(docs, key=lambda d: (-_dated(keys[d]), d))
-        return sorted(docs, key=lambda d: (_dated(keys[d]) or UNDATED_LAST, d))
+            order = np.lexsort((chosen, -dates))
+        else:
+            order = np.lexsort((chosen, np.where(dates > 0, dates, UNDATED_LAST)))
+        return chosen[order].tolist()
 
     @staticmethod
     def _facets(state: _State, docs) -> dict[str, list[dict]]:
         """Counts by year, author, place and source over every matching document."""
         sets = state.sets
-        years = Counter(map(sets.years().__getitem__, docs))
-        authors = Counter(map(sets.column("author").__getitem__, docs))
-        sources = Counter(map(sets.column("source").__getitem__, docs))
-        places = Counter(chain.from_iterable(map(sets.places().__getitem__, docs)))
-        for counter in (years, authors, sources):
-            counter.pop(None, None), counter.pop("", None)
+        years, authors, places, sources = (
+            sets.counts(name, docs) for name in ("year", "author", "place", "source")
+        )
 
         def top(counter, size=FACET_SIZE):
             ordered = sorted(counter.items(), key=lambda i: (-i[1], i[0]))
@@ -423,30 +419,19 @@ class Engine:
     # --- hits, snippets, documents -----------------------------------------------------
 
     @staticmethod
-    def _positions(reader, fieldname: str, term: str, docnum: int) -> list[int]:
-        try:
-            matcher = reader.postings(fieldname, term)
-        except Exception:  # the term is not in the index
-            return []
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            return matcher.value_as("positions")
-        return []
-
-    def _marked(self, state: _State, docnum: int, name: str, units, spans, text) -> set[int]:
+    def _marked(positions, docnum: int, name: str, units, spans, text) -> set[int]:
         """Syllable positions of *name* (title or body) where the query's words stand.
 
         The syllables of a word must be adjacent in the text too: positions skip
         punctuation, but "ủy, Ban" is not "ủy ban".
         """
-        reader = state.reader
         cache: dict[tuple, set[int]] = {}
 
         def where(pair):  # exact positions if the document has them, else folded ones
             if pair not in cache:
                 exact, folded = pair
-                found = self._positions(reader, f"{name}_s", exact, docnum) if exact else []
-                cache[pair] = set(found or self._positions(reader, f"{name}_f", folded, docnum))
+                found = positions(f"{name}_s", exact, docnum) if exact else []
+                cache[pair] = set(found or positions(f"{name}_f", folded, docnum))
             return cache[pair]
 
         def together(start: int, count: int) -> bool:
@@ -467,18 +452,18 @@ class Engine:
                     marked.update(range(start, start + len(unit)))
         return marked
 
-    def _ranges(self, state, docnum, stored, name, units):
+    def _ranges(self, positions, docnum, stored, name, units):
         spans = decode_spans(stored.get("spans", {}).get(name, b""))
         text = stored.get(name, "")
-        return matched_spans(spans, self._marked(state, docnum, name, units, spans, text), text)
+        return matched_spans(spans, self._marked(positions, docnum, name, units, spans, text), text)
 
-    def _described(self, state: _State, docnum: int, stored: dict, units) -> dict:
+    def _described(self, positions, docnum: int, stored: dict, units) -> dict:
         """What hits and documents both show: id, title (marked), date, author, ..."""
         title = stored.get("title", "")
         return {
             "id": stored["id"],
             "title": title,
-            "title_html": mark(title, self._ranges(state, docnum, stored, "title", units)),
+            "title_html": mark(title, self._ranges(positions, docnum, stored, "title", units)),
             "date": stored.get("date"),
             "author": stored.get("author"),
             "source": stored.get("source"),
@@ -486,13 +471,13 @@ class Engine:
             "url": stored.get("url"),
         }
 
-    def _hit(self, state: _State, docnum: int, score, units) -> Hit:
+    def _hit(self, state: _State, positions, docnum: int, score, units) -> Hit:
         stored = state.searcher.stored_fields(docnum)
         body = stored.get("body", "")
         return Hit(
-            **self._described(state, docnum, stored, units),
+            **self._described(positions, docnum, stored, units),
             score=score,
-            snippet=snippet(body, self._ranges(state, docnum, stored, "body", units)),
+            snippet=snippet(body, self._ranges(positions, docnum, stored, "body", units)),
         )
 
     def document(self, doc_id: str, q: str = "") -> Document | None:
@@ -510,7 +495,8 @@ class Engine:
         stored = state.searcher.stored_fields(docnum)
         units = ranking.highlight_units(parse(q), state.analyse, state.restore) if q.strip() else []
         body = stored.get("body", "")
-        ranges = self._ranges(state, docnum, stored, "body", units)
+        positions = _Positions(state)
+        ranges = self._ranges(positions, docnum, stored, "body", units)
         captions = {start for start, _ in stored.get("captions", [])}
         paragraphs, offset = [], 0
         for text in body.split("\n\n"):
@@ -522,7 +508,7 @@ class Engine:
             )
             offset += len(text) + 2
         return Document(
-            **self._described(state, docnum, stored, units), text=body, paragraphs=paragraphs
+            **self._described(positions, docnum, stored, units), text=body, paragraphs=paragraphs
         )
 
     # --- suggestions -----------------------------------------------------------------------
@@ -540,7 +526,9 @@ class Engine:
             return None
 
         def holding_all(syllables) -> int:  # documents with every one of the syllables
-            return len(state.sets.need(ranking.Need("all", "s", tuple(syllables))))
+            return int(
+                np.count_nonzero(state.sets.need(ranking.Need("all", "s", tuple(syllables))))
+            )
 
         if not run.accented:
             restored = state.restore(run)
@@ -561,6 +549,31 @@ class Engine:
         return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
 
 
+class _Positions:
+    """Where terms stand in documents, for documents asked for in ascending order.
+
+    One matcher per term moves forward from document to document, so a common term's
+    posting blocks are walked once for a whole page of hits, not once per hit; a term
+    the document does not hold (known from its cached document set) is not read at all.
+    """
+
+    def __init__(self, state: _State):
+        self.state = state
+        self._matchers: dict[tuple[str, str], object] = {}
+
+    def __call__(self, fieldname: str, term: str, docnum: int) -> list[int]:
+        if not self.state.sets.holds(fieldname, term, docnum):
+            return []
+        key = (fieldname, term)
+        matcher = self._matchers.get(key)
+        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
+            matcher = self._matchers[key] = self.state.reader.postings(fieldname, term)
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            return matcher.value_as("positions")
+        return []
+
+
 class _Deadline:
     """The time a search may still spend."""
 
@@ -574,11 +587,6 @@ class _Deadline:
     def expired(self) -> bool:
         self.passed = self.passed or self.remaining() <= 0
         return self.passed
-
-
-def _dated(key: int) -> int:
-    """A date_key, or 0 for an undated document (stored as 0, or missing from the column)."""
-    return key if 0 < key < UNDATED_LAST else 0
 
 
 def _respell(text: str, run: ranking.Analysed, syllables: list[str]) -> str:
