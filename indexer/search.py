@@ -251,6 +251,27 @@ class Engine:
             self._local.state = None
             return work(self.state())
 
+    def warm(self) -> bool:
+        """Open the live index and read what every search uses: field lengths, the date
+        and facet columns, the vocabulary. A server calls this before its first request.
+
+        Returns False when there is no index yet (searches then answer that themselves).
+        """
+        try:
+            state = self.state()
+        except storage.IndexNotFound:
+            return False
+        for name in state.index.schema.names():
+            if state.index.schema[name].scorable:
+                state.scorer.lengths(name)
+        state.sets.everything()
+        for facet in ("year", "author", "place", "source"):
+            state.sets.codes(facet)
+        state.sets.dates()
+        state.vocabulary.complete("a", 1)
+        state.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
+        return True
+
     def documents(self) -> int:
         """How many documents the live index holds."""
         return self._retrying(lambda state: state.reader.doc_count())

@@ -144,3 +144,12 @@ def test_a_killed_rebuild_never_disturbs_the_server(tmp_path, corpus, seed_texts
     assert len(hammer.statuses) > 10
     assert set(hammer.statuses) == {200}
     assert hammer.totals == {5}
+
+
+def test_workers_warm_the_index_before_their_first_request(tmp_path, corpus):
+    with serving(tmp_path / "index", workers=2) as base:
+        status, data = get(f"{base}/api/search?q=t%E1%BB%95+ch%E1%BB%A9c")
+        assert status == 200 and data["total"] > 0
+        log = tmp_path / f"server-{base.rsplit(':', 1)[1]}.log"
+        assert wait_for(lambda: log.read_text().count("index opened and warmed") == 2)
+    assert "Traceback" not in log.read_text()

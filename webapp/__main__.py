@@ -29,6 +29,12 @@ class _Server(BaseApplication):
         return create_app({"INDEX_DIR": self.index_dir})
 
 
+def _warm(worker) -> None:
+    """Before a worker's first request: open the index and read its lengths and columns."""
+    if worker.wsgi.extensions["engine"].warm():
+        worker.log.info("index opened and warmed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m webapp", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -66,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         # the longest request line gunicorn allows: a 1,000-character query of Vietnamese,
         # percent-encoded, fits; a longer line gets gunicorn's own 400
         "limit_request_line": 8190,
+        "post_worker_init": _warm,
     }
     _Server(options, args.index).run()
     return 0
