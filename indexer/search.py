@@ -8,6 +8,7 @@ update it answers from the new index within a second, without a restart.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 import threading
 import time
@@ -198,6 +199,11 @@ class _State:
         self._analysed: OrderedDict[str, ranking.Analysed] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
 
+    def close(self) -> None:
+        """Close the searcher and its files; searches of this thread use a new state."""
+        with contextlib.suppress(Exception):  # files of a removed generation may be gone
+            self.searcher.close()
+
     def analyse(self, text: str) -> ranking.Analysed:
         found = self._analysed.get(text)
         if found is None:
@@ -237,7 +243,10 @@ class Engine:
         if state is None or now - local.checked >= self.reload_seconds:
             marker = storage.generation_marker(self.index_dir)
             if state is None or marker != state.marker:
-                state = local.state = _State(self.index_dir, marker)
+                old, state = state, _State(self.index_dir, marker)
+                local.state = state
+                if old is not None:
+                    old.close()  # this thread's searcher of the previous generation
             local.checked = now
         return state
 
@@ -248,14 +257,22 @@ class Engine:
         except (OSError, KeyError, ValueError) as error:
             if isinstance(error, InvalidRequest):
                 raise
-            self._local.state = None
+            self.close()
             return work(self.state())
 
-    def warm(self) -> bool:
+    def close(self) -> None:
+        """Close the current thread's searcher (the next search opens the index again)."""
+        old, self._local.state = getattr(self._local, "state", None), None
+        if old is not None:
+            old.close()
+
+    def warm(self, alive=lambda: None) -> bool:
         """Open the live index and read what every search uses: field lengths, the date
-        and facet columns, the vocabulary. A server calls this before its first request.
+        and facet columns, the vocabulary, the postings of the most frequent terms. A
+        server calls this before its first request.
 
         Returns False when there is no index yet (searches then answer that themselves).
+        *alive* is called now and then: a gunicorn worker must show its master it lives.
         """
         try:
             state = self.state()
@@ -269,7 +286,9 @@ class Engine:
             state.sets.codes(facet)
         state.sets.dates()
         state.vocabulary.complete("a", 1)
+        alive()
         state.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
+        state.scorer.pin(alive=alive)
         return True
 
     def documents(self) -> int:

@@ -51,7 +51,7 @@ def serving(index_dir: Path, workers: int = 2):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # workers warm up before they answer
         while True:
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2) as response:

@@ -36,7 +36,8 @@ def client(tmp_path_factory):
     )
     build(folder / "index", ["corpus", odd], workers=1, quiet=True)
     app = create_app({"INDEX_DIR": str(folder / "index"), "TESTING": True})
-    return app.test_client()
+    yield app.test_client()
+    app.extensions["engine"].close()
 
 
 def test_health(client):

@@ -24,7 +24,9 @@ def client(tmp_path_factory):
     hostile = folder / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE, ensure_ascii=False), encoding="utf-8")
     build(folder / "index", ["corpus", hostile], workers=1, quiet=True)
-    return create_app({"INDEX_DIR": str(folder / "index")}).test_client()
+    app = create_app({"INDEX_DIR": str(folder / "index")})
+    yield app.test_client()
+    app.extensions["engine"].close()
 
 
 def test_search_page_renders_results(client):

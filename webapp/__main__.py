@@ -30,8 +30,10 @@ class _Server(BaseApplication):
 
 
 def _warm(worker) -> None:
-    """Before a worker's first request: open the index and read its lengths and columns."""
-    if worker.wsgi.extensions["engine"].warm():
+    """Before a worker's first request: open the index, read its columns and frequent
+    postings; tell the master all along that the worker lives (or it is killed after
+    --timeout seconds)."""
+    if worker.wsgi.extensions["engine"].warm(alive=worker.notify):
         worker.log.info("index opened and warmed")
 
 
