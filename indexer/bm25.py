@@ -12,17 +12,35 @@ over them: the same formula, statistics and boosts as Whoosh's BM25F.
 
 from __future__ import annotations
 
+import io
+import pickle
+import zlib
 from collections import OrderedDict
+from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import _INT_SIZE, unpack_int
 
 B = 0.75
 K1 = 1.2
 CACHE_POSTINGS = 8_000_000  # postings remembered at most, over recent terms (8 bytes each)
+CACHE_BLOCKS = 4096  # posting blocks read for positions, remembered
 PIN_POSTINGS = 12_000_000  # postings of the most frequent terms, read when a server starts
 # Fields whose postings carry positions read slowest (about 2 M postings/s against 4-6 M):
 # their frequent terms are the ones worth reading ahead.
 PIN_FIELDS = ("body_s", "body_f", "title_s", "title_f", "body_w", "title_w")
+
+
+class Term(NamedTuple):
+    """A term's postings over the whole index, and where its posting blocks are."""
+
+    ids: np.ndarray  # document numbers, ascending
+    tf: np.ndarray  # the term's weight (frequency) in each
+    last: np.ndarray  # the last document number of each block, ascending
+    leaf: np.ndarray  # the segment each block is in (index into leaf_readers())
+    where: np.ndarray  # the block's offset in that segment's postings file
 
 
 def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, b=B, k1=K1) -> np.ndarray:
@@ -37,10 +55,12 @@ class Scorer:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.leaves = list(self.reader.leaf_readers())
+        self._postings: OrderedDict[tuple[str, str], Term] = OrderedDict()
         self._cached = 0
-        self._pinned: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._pinned: dict[tuple[str, str], Term] = {}
         self._lengths: dict[str, np.ndarray] = {}
+        self._blocks: OrderedDict[tuple, tuple[list[int], tuple]] = OrderedDict()
 
     def pin(self, budget: int = PIN_POSTINGS, fields=PIN_FIELDS, alive=lambda: None) -> int:
         """Read the postings of the most frequent terms of *fields* ahead, up to *budget*
@@ -69,11 +89,12 @@ class Scorer:
                 alive()
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             found = self._pinned[(fieldname, text)] = self._read_term(fieldname, text)
-            pinned += len(found[0])
+            pinned += len(found.ids)
         return pinned
 
-    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The document numbers holding *text* in *fieldname*, and its frequency in each."""
+    def postings(self, fieldname: str, text: str) -> Term:
+        """The document numbers holding *text* in *fieldname*, its frequency in each, and
+        where its blocks are."""
         key = (fieldname, text)
         found = self._pinned.get(key)
         if found is not None:
@@ -83,23 +104,52 @@ class Scorer:
             self._postings.move_to_end(key)
             return found
         found = self._postings[key] = self._read_term(fieldname, text)
-        self._cached += len(found[0])
+        self._cached += len(found.ids)
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, (old, _) = self._postings.popitem(last=False)
-            self._cached -= len(old)
+            _, old = self._postings.popitem(last=False)
+            self._cached -= len(old.ids)
         return found
 
-    def _read_term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for leaf, offset in self.reader.leaf_readers():
+    def _read_term(self, fieldname: str, text: str) -> Term:
+        parts: list[tuple] = []
+        for number, (leaf, offset) in enumerate(self.leaves):
             if (fieldname, text) in leaf:
-                leaf_ids, leaf_weights = _read(leaf.postings(fieldname, text))
-                ids.append(leaf_ids + np.int32(offset))
-                weights.append(leaf_weights)
-        if ids:
-            return np.concatenate(ids), np.concatenate(weights)
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+                ids, weights, last, where = _read(leaf, fieldname, text)
+                leaves = np.full(len(last), number, np.int8)
+                parts.append((ids + np.int32(offset), weights, last + offset, leaves, where))
+        if parts:
+            return Term(*(np.concatenate(column) for column in zip(*parts)))
+        return Term(
+            np.zeros(0, np.int32),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int8),
+            np.zeros(0, np.int64),
+        )
+
+    def positions(self, fieldname: str, text: str, docnum: int) -> list[int]:
+        """Where *text* stands in document *docnum* (its positions in *fieldname*).
+
+        Reads the one posting block that holds the document, found from the block
+        table read with the term's postings, instead of walking the blocks before it.
+        """
+        term = self.postings(fieldname, text)
+        at = int(np.searchsorted(term.ids, docnum))
+        if at == len(term.ids) or int(term.ids[at]) != docnum:
+            return []
+        block = int(np.searchsorted(term.last, docnum))
+        number, where = int(term.leaf[block]), int(term.where[block])
+        leaf, offset = self.leaves[number]
+        key = (fieldname, number, where)
+        found = self._blocks.get(key)
+        if found is None:
+            ids, _, values = _block_data(_postfile(leaf), where)
+            found = self._blocks[key] = (ids, values)
+            if len(self._blocks) > CACHE_BLOCKS:
+                self._blocks.popitem(last=False)
+        ids, values = found
+        value = values[ids.index(docnum - offset)]
+        return leaf.schema[fieldname].format.decoder("positions")(value)
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in *fieldname*, as Whoosh stores it (one byte, approximate)."""
@@ -122,7 +172,7 @@ class Scorer:
         for term in terms:
             if expired():
                 return total, True
-            ids, tf = self.postings(term.fieldname, term.text)
+            ids, tf = self.postings(term.fieldname, term.text)[:2]
             if not len(ids):
                 continue
             idf = searcher.idf(term.fieldname, term.text)
@@ -132,24 +182,127 @@ class Scorer:
         return total, False
 
 
-def _read(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (document number, weight) of a leaf matcher.
+def _postfile(leaf):
+    """The postings file of a Whoosh segment reader (Whoosh 3 codec)."""
+    return leaf._terms._postfile
 
-    Whoosh's own posting matcher is read a block at a time (its ids and weights arrays);
-    any other matcher, one posting at a time.
+
+def _block_head(postfile, where: int) -> tuple[int, tuple, bytes]:
+    """The posting block at *where*: (its length field, its info, its data, unpacked).
+
+    The same reading as Whoosh's W3LeafMatcher, from one read of the block's bytes
+    instead of one read per byte of its pickled header.
     """
-    ids: list = []
-    weights: list = []
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return np.asarray(ids, np.int32), np.asarray(weights, np.float32)
+    length = unpack_int(postfile.get(where, _INT_SIZE))[0]
+    raw = postfile.get(where + _INT_SIZE, abs(length))
+    stream = io.BytesIO(raw)
+    info = pickle.load(stream)
+    data = raw[stream.tell() :]
+    if info[3]:  # compression level
+        data = zlib.decompress(data)
+    return length, info, data
+
+
+def _block_data(postfile, where: int) -> tuple[list[int], object, tuple]:
+    """The posting block at *where*: its document numbers, weights and values."""
+    _, _, data = _block_head(postfile, where)
+    deltas, weights, values = pickle.loads(data)
+    return list(accumulate(deltas)), weights, values
+
+
+_K, _M, _J = 0x4B, 0x4D, 0x4A  # pickle's BININT1, BININT2, BININT: the ids' deltas
+_TUPLES = {0x85, 0x86, 0x87, 0x74}  # TUPLE1, TUPLE2, TUPLE3, TUPLE (after a MARK)
+_FLOATS = np.dtype(">f8")
+
+
+def _ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of a block's data: pickle.loads(data)[:2], read
+    straight from the pickle's bytes without building the values (positions) after them.
+
+    Whoosh pickles a block as ((id deltas), weights, (values)) with protocol 2, and a
+    common term's values are most of it. Anything laid out otherwise is unpickled.
+    """
+    try:
+        pos = 2 + (count > 3)  # PROTO 2, then a MARK unless TUPLE1-3 closes the ids
+        deltas = np.empty(count, np.int64)
+        view = np.frombuffer(data, np.uint8)
+        i = 0
+        while i < count:
+            op = data[pos]
+            if op == _K:
+                # A run of one-byte deltas (the common case): K b K b ...
+                run = view[pos : pos + 2 * (count - i)]
+                ops = run[0::2]
+                stop = int(np.argmax(ops != _K)) if (ops != _K).any() else len(ops)
+                deltas[i : i + stop] = run[1::2][:stop]
+                i += stop
+                pos += 2 * stop
+            elif op == _M:
+                deltas[i] = data[pos + 1] | data[pos + 2] << 8
+                i += 1
+                pos += 3
+            elif op == _J:
+                deltas[i] = int.from_bytes(data[pos + 1 : pos + 5], "little", signed=True)
+                i += 1
+                pos += 5
+            else:
+                raise ValueError(op)
+        if data[pos] not in _TUPLES:
+            raise ValueError(data[pos])
+        pos += 1
+        if data[pos] == 0x71:  # BINPUT
+            pos += 2
+        elif data[pos] == 0x72:  # LONG_BINPUT
+            pos += 5
+        op = data[pos]
+        if op == 0x4E:  # None: every weight is 1
+            weights = np.ones(count, np.float32)
+        elif op == 0x47 and (count > 3 or data[pos + 9] != 0x47):  # one float for all
+            weights = np.full(count, np.frombuffer(data, _FLOATS, 1, pos + 1)[0])
+        else:  # a tuple of floats: after a MARK unless TUPLE2-3 closes it
+            pos += count > 3
+            rows = view[pos : pos + 9 * count].reshape(count, 9)
+            if len(rows) != count or (rows[:, 0] != 0x47).any():
+                raise ValueError(op)
+            weights = rows[:, 1:].copy().view(_FLOATS).ravel()
+        return np.cumsum(deltas), weights.astype(np.float32)
+    except (ValueError, IndexError):
+        deltas, weights, _ = pickle.loads(data)
+        ids = np.cumsum(np.asarray(deltas, np.int64))
+        if weights is None:
+            return ids, np.ones(count, np.float32)
+        if isinstance(weights, float):
+            return ids, np.full(count, weights, np.float32)
+        return ids, np.asarray(weights, np.float32)
+
+
+def _read(leaf, fieldname: str, text: str) -> tuple[np.ndarray, ...]:
+    """A term's postings in one segment: ids, weights, and each block's last id and offset."""
+    info = leaf._terms.term_info(fieldname, text.encode("utf-8"))
+    if info.is_inlined():  # only with a codec told to inline, which the indexer never is
+        raise TypeError(f"{fieldname}:{text} has inlined postings, which this reader skips")
+    postfile = _postfile(leaf)
+    start, _ = info.extent()
+    if postfile.get(start, len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no posting block at {start} for {fieldname}:{text}")
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    last: list[int] = []
+    wheres: list[int] = []
+    where = start + len(WHOOSH3_HEADER_MAGIC)
+    while True:
+        length, block, data = _block_head(postfile, where)
+        block_ids, block_weights = _ids_and_weights(data, block[0])
+        ids.append(block_ids)
+        weights.append(block_weights)
+        last.append(block[1])
+        wheres.append(where)
+        where += _INT_SIZE + abs(length)
+        if length < 0:  # the last block
+            break
+    return (
+        np.concatenate(ids).astype(np.int32),
+        np.concatenate(weights),
+        np.asarray(last, np.int64),
+        np.asarray(wheres, np.int64),
+    )

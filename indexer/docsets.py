@@ -51,12 +51,6 @@ class DocSets:
         """The live documents holding *text* in *fieldname*, ascending."""
         return self.postings(fieldname, text)[0]
 
-    def holds(self, fieldname: str, text: str, docnum: int) -> bool:
-        """Does document *docnum* hold *text* in *fieldname*?"""
-        ids = self.ids(fieldname, text)
-        at = int(np.searchsorted(ids, docnum))
-        return at < len(ids) and int(ids[at]) == docnum
-
     def term(self, fieldname: str, text: str) -> np.ndarray:
         """The set of live documents holding *text* in *fieldname*."""
         return self.of(self.ids(fieldname, text))

@@ -324,9 +324,8 @@ class Engine:
             by_date = self._by_date(state, docs, sort == "newest")
             page = [(docnum, None) for docnum in by_date[start : start + request.per_page]]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
-        positions = _Positions(state)  # reads each term's postings once, in document order
-        by_docnum = {d: self._hit(state, positions, d, score, units) for d, score in sorted(page)}
-        hits = [by_docnum[docnum] for docnum, _ in page]
+        positions = state.scorer.positions  # one posting block per term and hit
+        hits = [self._hit(state, positions, docnum, score, units) for docnum, score in page]
         suggestion = self._suggestion(state, parsed) if request.q.strip() else None
         return SearchResult(
             query=request.q,
@@ -535,7 +534,7 @@ class Engine:
         stored = state.searcher.stored_fields(docnum)
         units = ranking.highlight_units(parse(q), state.analyse, state.restore) if q.strip() else []
         body = stored.get("body", "")
-        positions = _Positions(state)
+        positions = state.scorer.positions
         ranges = self._ranges(positions, docnum, stored, "body", units)
         captions = {start for start, _ in stored.get("captions", [])}
         paragraphs, offset = [], 0
@@ -587,31 +586,6 @@ class Engine:
                 "query_too_long", f"q is {len(prefix)} characters; the limit is {MAX_QUERY}"
             )
         return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
-
-
-class _Positions:
-    """Where terms stand in documents, for documents asked for in ascending order.
-
-    One matcher per term moves forward from document to document, so a common term's
-    posting blocks are walked once for a whole page of hits, not once per hit; a term
-    the document does not hold (known from its cached document set) is not read at all.
-    """
-
-    def __init__(self, state: _State):
-        self.state = state
-        self._matchers: dict[tuple[str, str], object] = {}
-
-    def __call__(self, fieldname: str, term: str, docnum: int) -> list[int]:
-        if not self.state.sets.holds(fieldname, term, docnum):
-            return []
-        key = (fieldname, term)
-        matcher = self._matchers.get(key)
-        if matcher is None or not matcher.is_active() or matcher.id() > docnum:
-            matcher = self._matchers[key] = self.state.reader.postings(fieldname, term)
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            return matcher.value_as("positions")
-        return []
 
 
 class _Deadline:

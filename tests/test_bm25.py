@@ -1,7 +1,12 @@
 """BM25F over posting arrays gives Whoosh's own scores; document sets are exact."""
 
+import pickle
+import random
+
 import numpy as np
 import pytest
+from whoosh import fields
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -34,7 +39,7 @@ def test_scores_equal_whoosh_bm25f(searcher, text):
 
 def test_postings_are_the_terms_documents_and_frequencies(searcher):
     scorer = bm25.Scorer(searcher)
-    ids, weights = scorer.postings("body_s", "đảng")
+    ids, weights = scorer.postings("body_s", "đảng")[:2]
     matcher = searcher.reader().postings("body_s", "đảng")
     expected = []
     while matcher.is_active():  # a caption's occurrence weighs 0.5
@@ -64,7 +69,66 @@ def test_document_sets(searcher):
     either = sets.need(ranking.Need("any", "s", ("đảng", "tổ"), ("body",)))
     assert set(np.flatnonzero(both).tolist()) == dang & to
     assert set(np.flatnonzero(either).tolist()) == dang | to
-    docnum = min(dang)
-    assert sets.holds("body_s", "đảng", docnum)
-    assert not sets.holds("body_s", "không-có-từ-này", docnum)
     assert np.count_nonzero(sets.everything()) == reader.doc_count()
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 128])
+@pytest.mark.parametrize("weights", ["ones", "same", "varied"])
+def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weights):
+    rng = random.Random(count)
+    for _ in range(20):  # deltas of every width: 1, 2 and 4 bytes in the pickle
+        deltas = tuple(rng.choice([0, 1, 7, 255, 256, 65535, 65536, 10**6]) for _ in range(count))
+        values = tuple(bytes([rng.randrange(256)]) * rng.randrange(4) for _ in range(count))
+        stored = {
+            "ones": None,
+            "same": 2.5,
+            "varied": tuple(rng.choice([0.5, 1.0, 3.0]) for _ in range(count)),
+        }[weights]
+        if weights == "varied" and len(set(stored)) == 1:
+            stored = (0.5,) + stored[1:] if count > 1 else 0.5
+        data = pickle.dumps((deltas, stored, values), 2)
+        ids, read = bm25._ids_and_weights(data, count)
+        assert ids.tolist() == np.cumsum(deltas).tolist()
+        expected = [1.0] * count if stored is None else stored
+        expected = [expected] * count if isinstance(expected, float) else expected
+        assert read.tolist() == pytest.approx(list(expected))
+
+
+@pytest.fixture(scope="module")
+def many_blocks(tmp_path_factory):
+    """An index of two segments whose terms span many posting blocks, with gaps of every size."""
+    path = tmp_path_factory.mktemp("blocks")
+    schema = fields.Schema(text=fields.TEXT(phrase=True), n=fields.ID(stored=True))
+    ix = whoosh_index.create_in(path, schema)
+    rng = random.Random(5)
+    for segment in range(2):
+        with ix.writer() as writer:
+            for n in range(700):
+                words = ["common"] * rng.randint(1, 4) + ["filler"] * rng.randint(0, 3)
+                if n % 300 == 0:
+                    words.append("rare")
+                if rng.random() < 0.3:
+                    words.append("some")
+                rng.shuffle(words)
+                writer.add_document(text=" ".join(words), n=f"{segment}:{n}", _text_boost=1.0)
+    return ix
+
+
+@pytest.mark.parametrize("word", ["common", "some", "rare", "filler"])
+def test_postings_and_positions_over_many_blocks_equal_whooshs(many_blocks, word):
+    with many_blocks.searcher() as searcher:
+        scorer = bm25.Scorer(searcher)
+        assert len(scorer.leaves) == 2
+        term = scorer.postings("text", word)
+        matcher = searcher.reader().postings("text", word)
+        expected = []
+        while matcher.is_active():
+            expected.append((matcher.id(), matcher.weight(), matcher.value_as("positions")))
+            matcher.next()
+        assert len(term.last) > 1 or word == "rare"
+        assert term.ids.tolist() == [docnum for docnum, _, _ in expected]
+        assert term.tf.tolist() == pytest.approx([weight for _, weight, _ in expected])
+        for docnum, _, positions in reversed(expected):  # any order: blocks are looked up
+            assert scorer.positions("text", word, docnum) == positions
+        absent = sorted(set(range(searcher.doc_count_all())) - set(term.ids.tolist()))
+        assert all(scorer.positions("text", word, docnum) == [] for docnum in absent[:50])
