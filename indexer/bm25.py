@@ -27,7 +27,7 @@ B = 0.75
 K1 = 1.2
 CACHE_POSTINGS = 8_000_000  # postings remembered at most, over recent terms (8 bytes each)
 CACHE_BLOCKS = 4096  # posting blocks read for positions, remembered
-PIN_POSTINGS = 12_000_000  # postings of the most frequent terms, read when a server starts
+PIN_POSTINGS = 24_000_000  # postings of the most frequent terms, read when a server starts
 # Fields whose postings carry positions read slowest (about 2 M postings/s against 4-6 M):
 # their frequent terms are the ones worth reading ahead.
 PIN_FIELDS = ("body_s", "body_f", "title_s", "title_f", "body_w", "title_w")
@@ -62,7 +62,7 @@ class Scorer:
         self._lengths: dict[str, np.ndarray] = {}
         self._blocks: OrderedDict[tuple, tuple[list[int], tuple]] = OrderedDict()
 
-    def pin(self, budget: int = PIN_POSTINGS, fields=PIN_FIELDS, alive=lambda: None) -> int:
+    def pin(self, budget: int | None = None, fields=PIN_FIELDS, alive=lambda: None) -> int:
         """Read the postings of the most frequent terms of *fields* ahead, up to *budget*
         postings, and keep them for the life of this generation. Returns how many.
         *alive* is called now and then (a server worker tells its master it is busy).
@@ -70,6 +70,7 @@ class Scorer:
         A common syllable's posting list is the slowest thing a query reads (hundreds of
         blocks); rare terms are cheap to read when asked for.
         """
+        budget = PIN_POSTINGS if budget is None else budget
         schema = self.reader.schema
         frequent = []
         for fieldname in fields:
@@ -187,17 +188,17 @@ def _postfile(leaf):
     return leaf._terms._postfile
 
 
-def _block_head(postfile, where: int) -> tuple[int, tuple, bytes]:
-    """The posting block at *where*: (its length field, its info, its data, unpacked).
-
-    The same reading as Whoosh's W3LeafMatcher, from one read of the block's bytes
-    instead of one read per byte of its pickled header.
+def _block_head(raw: bytes, at: int) -> tuple[int, tuple, bytes]:
+    """The posting block at offset *at* of *raw*: (its length field, its info, its data,
+    unpacked). The same reading as Whoosh's W3LeafMatcher, from bytes already read
+    instead of one file read per byte of the block's pickled header.
     """
-    length = unpack_int(postfile.get(where, _INT_SIZE))[0]
-    raw = postfile.get(where + _INT_SIZE, abs(length))
+    length = unpack_int(raw[at : at + _INT_SIZE])[0]
+    end = at + _INT_SIZE + abs(length)
     stream = io.BytesIO(raw)
+    stream.seek(at + _INT_SIZE)
     info = pickle.load(stream)
-    data = raw[stream.tell() :]
+    data = raw[stream.tell() : end]
     if info[3]:  # compression level
         data = zlib.decompress(data)
     return length, info, data
@@ -205,7 +206,8 @@ def _block_head(postfile, where: int) -> tuple[int, tuple, bytes]:
 
 def _block_data(postfile, where: int) -> tuple[list[int], object, tuple]:
     """The posting block at *where*: its document numbers, weights and values."""
-    _, _, data = _block_head(postfile, where)
+    length = unpack_int(postfile.get(where, _INT_SIZE))[0]
+    _, _, data = _block_head(postfile.get(where, _INT_SIZE + abs(length)), 0)
     deltas, weights, values = pickle.loads(data)
     return list(accumulate(deltas)), weights, values
 
@@ -281,23 +283,25 @@ def _read(leaf, fieldname: str, text: str) -> tuple[np.ndarray, ...]:
     info = leaf._terms.term_info(fieldname, text.encode("utf-8"))
     if info.is_inlined():  # only with a codec told to inline, which the indexer never is
         raise TypeError(f"{fieldname}:{text} has inlined postings, which this reader skips")
-    postfile = _postfile(leaf)
-    start, _ = info.extent()
-    if postfile.get(start, len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+    start, size = info.extent()
+    if isinstance(size, tuple):  # Whoosh's term info unpacks the length as a 1-tuple
+        size = size[0]
+    raw = _postfile(leaf).get(start, size)  # every block of the term at once
+    if raw[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"no posting block at {start} for {fieldname}:{text}")
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     last: list[int] = []
     wheres: list[int] = []
-    where = start + len(WHOOSH3_HEADER_MAGIC)
+    at = len(WHOOSH3_HEADER_MAGIC)
     while True:
-        length, block, data = _block_head(postfile, where)
+        length, block, data = _block_head(raw, at)
         block_ids, block_weights = _ids_and_weights(data, block[0])
         ids.append(block_ids)
         weights.append(block_weights)
         last.append(block[1])
-        wheres.append(where)
-        where += _INT_SIZE + abs(length)
+        wheres.append(start + at)
+        at += _INT_SIZE + abs(length)
         if length < 0:  # the last block
             break
     return (
