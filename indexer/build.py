@@ -125,15 +125,16 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
             doc["_stored_place"] = article.places
             doc["place_list"] = "|".join(article.places).encode("utf-8")
             doc["place_f"] = " ; ".join(article.places)
-        spans = {}
+        spans, terms = {}, {}
         for name, text, weak in (
             ("title", article.title, ()),
             ("body", article.body, article.captions),
         ):
-            postings, spans[name] = analyze(text, analyzer, formats, weak)
+            postings, spans[name], terms[name] = analyze(text, analyzer, formats, weak)
             for suffix, value in postings.items():
                 doc[f"{name}_{suffix}"] = value
         doc["spans"] = spans
+        doc["terms"] = terms
         return {k: v for k, v in doc.items() if v is not None}, len(article.title) + len(
             article.body
         )

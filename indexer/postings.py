@@ -12,7 +12,9 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import defaultdict
-from itertools import accumulate
+from collections.abc import Sequence
+
+import numpy as np
 
 from whoosh.system import pack_uint
 
@@ -23,7 +25,8 @@ CAPTION_WEIGHT = 0.5
 
 
 def analyze(text: str, analyzer, formats, weak_spans=()):
-    """Return ({suffix: Postings} for every representation, spans bytes) for one text field.
+    """Return ({suffix: Postings} for every representation, spans bytes, terms bytes) for
+    one text field: the postings, and what snippets read per syllable position.
 
     *analyzer* is the word analyzer, which is the shared part of all three pipelines;
     *formats* maps each suffix to the Whoosh format whose encoding the postings use.
@@ -37,6 +40,7 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
     syl_weight: dict[str, float] = defaultdict(float)
     starts = array("I")
     ends = array("I")
+    terms: list[str] = []
     weak = sorted(weak_spans)
     w = 0  # index of the next weak span that may hold a token
     position = 0
@@ -60,6 +64,7 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
             previous = term
             syl_pos[term].append(position)
             syl_weight[term] += boost
+            terms.append(term)
             starts.append(start)
             ends.append(end)
             position += 1
@@ -82,7 +87,7 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
         "f": Postings(folded),
         "b": Postings(pairs),
     }
-    return postings, encode_spans(starts, ends)
+    return postings, encode_spans(starts, ends), encode_terms(terms)
 
 
 def _frequencies(freqs, weights, boost):
@@ -112,12 +117,70 @@ def encode_spans(starts, ends) -> bytes:
     return zlib.compress(packed.tobytes(), 6)
 
 
-def decode_spans(data: bytes) -> list[tuple[int, int]]:
-    """Return [(start, end)] by syllable position, as encode_spans packed them."""
-    if not data:
-        return []
-    packed = array("I")
-    packed.frombytes(zlib.decompress(data))
-    count = packed[0]
-    starts = list(accumulate(packed[1 : count + 1]))
-    return [(s, s + n) for s, n in zip(starts, packed[count + 1 :])]
+class Spans(Sequence):
+    """The character span of each syllable position, read from encode_spans' bytes.
+
+    A sequence of (start, end); only the spans asked for are built (a hit's snippet
+    needs a handful of a long article's thousands).
+    """
+
+    __slots__ = ("_starts", "_lengths")
+
+    def __init__(self, data: bytes):
+        if data:
+            packed = np.frombuffer(zlib.decompress(data), np.uint32)
+            count = int(packed[0])
+            self._starts = np.cumsum(packed[1 : count + 1], dtype=np.int64).tolist()
+            self._lengths = packed[count + 1 :].tolist()
+        else:
+            self._starts, self._lengths = [], []
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, p):
+        if isinstance(p, slice):
+            return [self[i] for i in range(*p.indices(len(self)))]
+        start = self._starts[p]
+        return (start, start + self._lengths[p])
+
+
+def decode_spans(data: bytes) -> Spans:
+    """Return the (start, end) of each syllable position, as encode_spans packed them."""
+    return Spans(data)
+
+
+def encode_terms(terms: list[str]) -> bytes:
+    """Pack the syllable term (as the ``_s`` field indexes it) of each position."""
+    return zlib.compress(" ".join(terms).encode("utf-8"), 6) if terms else b""
+
+
+class Terms:
+    """Where each syllable term stands in a text field, from encode_terms' bytes.
+
+    Snippets mark the positions of a query's syllables from this, the document's own
+    stored list, instead of reading posting blocks of every query term for every hit.
+    """
+
+    __slots__ = ("_at", "_folded")
+
+    def __init__(self, data: bytes):
+        self._at: dict[str, list[int]] = defaultdict(list)
+        self._folded: dict[str, list[int]] | None = None
+        if data:
+            for position, term in enumerate(zlib.decompress(data).decode("utf-8").split(" ")):
+                self._at[term].append(position)
+
+    def exact(self, term: str) -> list[int]:
+        """The positions of *term* (a syllable as the ``_s`` field holds it)."""
+        return self._at.get(term, [])
+
+    def folded(self, term: str) -> list[int]:
+        """The positions of the syllables that fold to *term* (as the ``_f`` field)."""
+        if self._folded is None:
+            self._folded = defaultdict(list)
+            for exact, positions in self._at.items():
+                self._folded[fold(exact)].extend(positions)
+            for positions in self._folded.values():
+                positions.sort()
+        return self._folded.get(term, [])

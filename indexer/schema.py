@@ -66,6 +66,7 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         body=fields.STORED(),
         captions=fields.STORED(),  # [(start, end)] photo captions in body
         spans=fields.STORED(),  # {"title": bytes, "body": bytes}: see postings.encode_spans
+        terms=fields.STORED(),  # {"title": bytes, "body": bytes}: see postings.encode_terms
         date=fields.STORED(),  # ISO 8601 text, or absent
         date_key=fields.NUMERIC(int, bits=64, sortable=True, signed=False),  # YYYYMMDDhhmm
         author=fields.ID(stored=True, sortable=True),

@@ -21,7 +21,7 @@ from whoosh.scoring import BM25F
 
 from . import bm25, ranking, storage
 from .docsets import DocSets
-from .postings import decode_spans
+from .postings import Terms, decode_spans
 from .query import parse
 from .snippets import mark, matched_spans, snippet
 from .suggest import Vocabulary
@@ -458,19 +458,18 @@ class Engine:
     # --- hits, snippets, documents -----------------------------------------------------
 
     @staticmethod
-    def _marked(positions, docnum: int, name: str, units, spans, text) -> set[int]:
-        """Syllable positions of *name* (title or body) where the query's words stand.
+    def _marked(find, units, spans, text) -> set[int]:
+        """Syllable positions of a text where the query's words stand; find(exact, folded)
+        gives a syllable's positions.
 
         The syllables of a word must be adjacent in the text too: positions skip
         punctuation, but "ủy, Ban" is not "ủy ban".
         """
         cache: dict[tuple, set[int]] = {}
 
-        def where(pair):  # exact positions if the document has them, else folded ones
+        def where(pair):
             if pair not in cache:
-                exact, folded = pair
-                found = positions(f"{name}_s", exact, docnum) if exact else []
-                cache[pair] = set(found or positions(f"{name}_f", folded, docnum))
+                cache[pair] = set(find(*pair))
             return cache[pair]
 
         def together(start: int, count: int) -> bool:
@@ -494,7 +493,19 @@ class Engine:
     def _ranges(self, positions, docnum, stored, name, units):
         spans = decode_spans(stored.get("spans", {}).get(name, b""))
         text = stored.get(name, "")
-        return matched_spans(spans, self._marked(positions, docnum, name, units, spans, text), text)
+        if "terms" in stored:  # the document's syllables, stored by position
+            terms = Terms(stored["terms"].get(name, b""))
+
+            def find(exact, folded):  # exact positions if the text has them, else folded
+                return (exact and terms.exact(exact)) or terms.folded(folded)
+
+        else:  # an index built before terms were stored: the posting blocks have them
+
+            def find(exact, folded):
+                found = positions(f"{name}_s", exact, docnum) if exact else []
+                return found or positions(f"{name}_f", folded, docnum)
+
+        return matched_spans(spans, self._marked(find, units, spans, text), text)
 
     def _described(self, positions, docnum: int, stored: dict, units) -> dict:
         """What hits and documents both show: id, title (marked), date, author, ..."""

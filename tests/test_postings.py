@@ -5,8 +5,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.postings import CAPTION_WEIGHT, analyze, decode_spans, encode_spans
+from indexer.postings import CAPTION_WEIGHT, Terms, analyze, decode_spans, encode_spans
 from indexer.schema import REPRESENTATIONS, build_schema
+from indexer.text import fold
 
 SCHEMA = build_schema()
 ANALYZER = SCHEMA["body_w"].analyzer
@@ -18,7 +19,7 @@ def whoosh_items(text, suffix):
 
 
 def fast_items(text, weak=()):
-    postings, spans = analyze(text, ANALYZER, FORMATS, weak)
+    postings, spans, _ = analyze(text, ANALYZER, FORMATS, weak)
     return {suffix: sorted(p.items) for suffix, p in postings.items()}, spans
 
 
@@ -59,6 +60,26 @@ def test_spans_round_trip(seed_texts):
     text = seed_texts["002_abb0d72e086358a6"]
     _, spans = fast_items(text)
     expected = [(t.startchar, t.endchar) for t in SCHEMA["body_s"].analyzer(text, chars=True)]
-    assert decode_spans(spans) == expected
+    assert list(decode_spans(spans)) == expected
+    assert decode_spans(spans)[3:5] == expected[3:5]
     assert len(expected) > 1000
-    assert decode_spans(encode_spans([], [])) == []
+    assert list(decode_spans(encode_spans([], []))) == []
+
+
+def test_stored_terms_are_the_positions_of_the_syllable_postings(seed_texts):
+    for text in seed_texts.values():
+        postings, _, terms = analyze(text, ANALYZER, FORMATS)
+        stored = Terms(terms)
+        for suffix, read in (("s", stored.exact), ("f", stored.folded)):
+            decode = SCHEMA[f"body_{suffix}"].format.decoder("positions")
+            for term, _, _, value in postings[suffix].items:
+                assert read(term.decode("utf-8")) == decode(value), (suffix, term)
+    assert stored.exact("không-có-từ-này") == [] == stored.folded("khong-co")
+    assert Terms(b"").exact("a") == []
+
+
+def test_folded_positions_merge_the_accented_forms():
+    postings, _, terms = analyze("Hoà bình và hòa giải, hoa nở", ANALYZER, FORMATS)
+    stored = Terms(terms)
+    assert stored.exact("hòa") == [0, 3]  # "hoà" is indexed in the new style too
+    assert stored.folded(fold("hòa")) == [0, 3, 5]  # punctuation takes no position

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from indexer import ranking
 from indexer.build import build
 from indexer.query import parse
 from indexer.search import MAX_QUERY, Engine, InvalidRequest, SearchRequest
@@ -262,6 +263,25 @@ def test_snippet_marks_original_text_through_every_route(seed_engine):
     assert "UBND tỉnh" in marked("Ủy ban nhân dân tỉnh", "002_abb0d72e086358a6")  # abbreviation
     assert "khóa XIII" in marked("khóa 13", "000_50d02545dceeb243")  # numeral
     assert "TƯ" in marked("Trung ương", "004_80203056e2d47fdc")
+
+
+@pytest.mark.parametrize(
+    "query", ["Tỉnh ủy", "tinh uy", "Ủy ban nhân dân tỉnh", "khóa 13", "Trung ương", "to chuc dang"]
+)
+def test_marks_from_stored_terms_equal_marks_from_posting_blocks(seed_engine, query):
+    """Hits mark from each document's stored syllables; an index built before they were
+    stored marks from the posting blocks. Both must mark the same characters."""
+    state = seed_engine.state()
+    units = ranking.highlight_units(parse(query), state.analyse, state.restore)
+    marked = 0
+    for docnum in range(state.reader.doc_count_all()):
+        stored = state.searcher.stored_fields(docnum)
+        old = {k: v for k, v in stored.items() if k != "terms"}
+        for name in ("title", "body"):
+            ours = seed_engine._ranges(state.scorer.positions, docnum, stored, name, units)
+            assert ours == seed_engine._ranges(state.scorer.positions, docnum, old, name, units)
+            marked += len(ours)
+    assert marked > 0
 
 
 def test_snippet_size_and_fragments(seed_engine):
