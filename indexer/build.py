@@ -25,6 +25,7 @@ from .parallel import build_segments
 from .postings import analyze
 from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
 from .sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
+from .writer import PostingsWriter
 
 BATCH_RECORDS = 16  # records sent to a worker at once
 BATCH_BYTES = 1 << 20
@@ -272,7 +273,7 @@ def build(
             if _workers(workers) > 1:  # every core analyses and writes a segment of its own
                 build_segments(ix, building, records, _workers(workers), run, WRITER_MB, _batches)
             else:
-                writer = ix.writer(limitmb=WRITER_MB)
+                writer = PostingsWriter(ix, limitmb=WRITER_MB)
                 try:
                     for record, result in _prepared(records, schema, 1):
                         run.add(writer, record, result)

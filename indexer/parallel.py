@@ -18,9 +18,9 @@ import queue
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from .sources import Problem
+from .writer import PostingsWriter
 
 RESULT_WAIT = 1.0  # seconds between looks at whether a worker has died
 
@@ -31,7 +31,7 @@ def _write_segment(path: str, jobs, results, run_id: str, limitmb: int) -> None:
 
     ix = whoosh_index.open_dir(path)
     _init_worker(ix.schema)
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    writer = PostingsWriter(ix, _lk=False, limitmb=limitmb)
     added = False
     while (batch := jobs.get()) is not None:
         answers = []

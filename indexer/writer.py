@@ -1,0 +1,231 @@
+"""A Whoosh segment writer for postings computed ahead, without Whoosh's posting pool.
+
+Whoosh's SegmentWriter puts every posting in a pool as a tuple, pickles the pool to run
+files when it fills, sorts and merges the runs at commit, and then hands the postings one
+by one to the codec, reading each document's field length back for each. For the text
+representations (a thousand postings per article) this writer keeps instead, per field,
+compact arrays of term numbers, documents, weights and value bytes; at commit it orders
+them by term once and gives the codec whole blocks. The files are Whoosh's own (the same
+codec writes them), so every reader reads them as usual; a test compares them posting by
+posting with what Whoosh's writer makes.
+
+Only fields whose value is a schema.Postings take this path; the others (ids, dates,
+authors) go through the pool as before.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from array import array
+from itertools import pairwise
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+from .schema import Postings
+
+
+class _FieldLog:
+    """Every posting of one field, in the order documents were added."""
+
+    __slots__ = ("doc", "lengths", "term", "terms", "value_end", "values", "weight")
+
+    def __init__(self):
+        self.terms: dict[bytes, int] = {}  # term -> its number
+        self.term = array("I")  # per posting: the term's number
+        self.doc = array("I")  # per posting: the document number
+        self.weight = array("f")
+        self.value_end = array("Q")  # per posting: where its value ends in values
+        self.values = bytearray()
+        self.lengths = array("I")  # per document number: the field's length
+
+    def add(self, docnum: int, items) -> int:
+        """Log a document's postings; return the field's length in it."""
+        terms, term, doc, weight = self.terms, self.term, self.doc, self.weight
+        values, value_end = self.values, self.value_end
+        length = 0
+        for tbytes, freq, w, vbytes in items:
+            number = terms.get(tbytes)
+            if number is None:
+                number = terms[tbytes] = len(terms)
+            term.append(number)
+            doc.append(docnum)
+            weight.append(w)
+            values += vbytes
+            value_end.append(len(values))
+            length += freq
+        lengths = self.lengths
+        if len(lengths) < docnum:
+            lengths.extend([0] * (docnum - len(lengths)))  # documents without the field
+        lengths.append(length)
+        return length
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def write(self, fieldwriter, fieldname: str, fieldobj) -> None:
+        """Give the codec every term of the field in order, a block at a time."""
+        if not self.terms:
+            return
+        term = np.frombuffer(self.term, np.uint32)
+        order = np.argsort(term, kind="stable")  # by term; documents stay ascending
+        starts = np.zeros(len(self.terms) + 1, np.int64)
+        np.cumsum(np.bincount(term, minlength=len(self.terms)), out=starts[1:])
+        docs_sorted = np.frombuffer(self.doc, np.uint32)[order]
+        doc = array("I", docs_sorted.tobytes())
+        weight = array("f", np.frombuffer(self.weight, np.float32)[order].tobytes())
+        ends = np.frombuffer(self.value_end, np.uint64)
+        value_start = array(
+            "Q", np.concatenate((np.zeros(1, np.uint64), ends[:-1]))[order].tobytes()
+        )
+        value_end = array("Q", ends[order].tobytes())
+        lengths = np.frombuffer(self.lengths, np.uint32)
+        length = array("I", lengths[docs_sorted].tobytes())
+        values_bytes = bytes(self.values)
+        bounds = starts.tolist()
+
+        fieldwriter.start_field(fieldname, fieldobj)  # registers the field's number
+        prefix = pack_ushort(fieldwriter._fieldid)
+        postfile, terms_table = fieldwriter._postfile, fieldwriter._tindex
+        fixed = fieldobj.format.fixed_value_size()
+        for tbytes, number in sorted(self.terms.items()):
+            info = W3TermInfo()
+            info._minid = doc[bounds[number]]
+            offset = postfile.tell()
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+            start, end = bounds[number], bounds[number + 1]
+            while start < end:
+                stop = min(start + BLOCK, end)
+                ids = doc[start:stop]
+                weights = weight[start:stop]
+                values = [
+                    values_bytes[a:b]
+                    for a, b in zip(value_start[start:stop], value_end[start:stop])
+                ]
+                lengths = length[start:stop]
+                _write_block(postfile, info, ids, weights, values, lengths, fixed, last=stop == end)
+                start = stop
+            info.set_extent(offset, postfile.tell() - offset)
+            terms_table.add(prefix + tbytes, info.to_bytes())
+        fieldwriter.finish_field()
+
+
+BLOCK = 128  # postings per block, as Whoosh's codec writes them
+COMPRESS_FROM = 16  # postings in a block before it is worth compressing
+COMPRESSION = 3  # zlib level, Whoosh's
+
+
+def _write_block(postfile, info, ids, weights, values, lengths, fixed, last: bool) -> None:
+    """Write one posting block in the Whoosh 3 codec's layout; add its statistics to *info*.
+
+    The layout: the block's byte length (negative for a term's last block), a pickled
+    header (count, last id, top weight, compression, shortest and longest field length
+    as bytes), then the pickled (id deltas, weights, values), compressed with zlib unless
+    the block is small (readers look at the header's compression level). Whoosh
+    compresses every block; a block of a few postings only grows by it.
+    """
+    top = max(weights)
+    if all(w == 1.0 for w in weights):
+        packed_weights = None
+    elif all(w == weights[0] for w in weights):
+        packed_weights = weights[0]
+    else:
+        packed_weights = tuple(weights)
+    if fixed is None or fixed < 0:
+        packed_values = tuple(values)
+    elif fixed == 0:
+        packed_values = None
+    else:
+        packed_values = b"".join(values)
+    deltas = [ids[0]] + [b - a for a, b in pairwise(ids)]
+    data = pickle.dumps((tuple(deltas), packed_weights, packed_values), 2)
+    level = COMPRESSION if len(ids) >= COMPRESS_FROM else 0
+    if level:
+        data = zlib.compress(data, level)
+    shortest, longest = min(lengths), max(lengths)
+    header = pickle.dumps(
+        (len(ids), ids[-1], top, level, length_to_byte(shortest), length_to_byte(longest)), 2
+    )
+    size = len(header) + len(data)
+    postfile.write_int(-size if last else size)
+    postfile.write(header)
+    postfile.write(data)
+    # What W3TermInfo.add_block adds up, from the same numbers.
+    info._weight += sum(weights)
+    info._df += len(ids)
+    info._minlength = shortest if info._minlength is None else min(info._minlength, shortest)
+    info._maxlength = max(info._maxlength, longest)
+    info._maxweight = max(info._maxweight, top)
+    info._maxid = ids[-1]
+
+
+class PostingsWriter(SegmentWriter):
+    """A SegmentWriter that logs Postings-valued fields itself (see the module's doc)."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._logs: dict[str, _FieldLog] = {}
+
+    def postings(self) -> int:
+        """How many postings are logged (the rest is in Whoosh's pool)."""
+        return sum(len(log) for log in self._logs.values())
+
+    def add_document(self, **fields):
+        self._check_state()
+        schema = self.schema
+        docnum = self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if isinstance(value, Postings):
+                    log = self._logs.get(name)
+                    if log is None:
+                        log = self._logs[name] = _FieldLog()
+                    length = log.add(docnum, value.items)
+                    if not field.scorable:
+                        length = 0
+                elif field.indexed:
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        self.pool.add((name, tbytes, docnum, weight, vbytes))
+                stored = fields.get(f"_stored_{name}", value)
+                perdoc.add_field(name, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self):
+        """Write the pool's postings and the logged ones, field by field in name order."""
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        fieldwriter = self.fieldwriter
+        pending = sorted(self._logs)
+        pooled: dict[str, list] = {}
+        for item in self.pool.iter_postings():
+            pooled.setdefault(item[0], []).append(item)
+        for name in sorted(set(pending) | set(pooled)):
+            if name in self._logs:
+                self._logs.pop(name).write(fieldwriter, name, self.schema[name])
+            else:
+                fieldwriter.add_postings(self.schema, lengths, iter(pooled.pop(name)))
+        fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
