@@ -277,10 +277,13 @@ def build(
                 try:
                     for record, result in _prepared(records, schema, 1):
                         run.add(writer, record, result)
+                        if writer.full():  # memory holds one segment's postings
+                            writer.commit(merge=False)
+                            writer = PostingsWriter(ix, limitmb=WRITER_MB)
                 except BaseException:
                     writer.cancel()
                     raise
-                writer.commit()
+                writer.commit(merge=False)
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 shutil.rmtree(building, ignore_errors=True)

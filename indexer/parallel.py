@@ -26,13 +26,13 @@ RESULT_WAIT = 1.0  # seconds between looks at whether a worker has died
 
 
 def _write_segment(path: str, jobs, results, run_id: str, limitmb: int) -> None:
-    """Worker: add the documents of every batch to a new segment; send it when told to stop."""
+    """Worker: add the documents of every batch to a segment, and send each segment
+    written: one when told to stop, and one whenever the logged postings fill memory."""
     from .build import _init_worker, prepare
 
     ix = whoosh_index.open_dir(path)
     _init_worker(ix.schema)
     writer = PostingsWriter(ix, _lk=False, limitmb=limitmb)
-    added = False
     while (batch := jobs.get()) is not None:
         answers = []
         for number, record in batch:
@@ -43,14 +43,22 @@ def _write_segment(path: str, jobs, results, run_id: str, limitmb: int) -> None:
             doc, chars = result
             doc["serial"] = f"{run_id}:{number}"
             writer.add_document(**doc)
-            added = True
             answers.append(("added", number, doc["id"], record.where, chars, doc["serial"]))
+        if writer.full():
+            answers.append(("segment", _finish(writer)))
+            writer = PostingsWriter(ix, _lk=False, limitmb=limitmb)
         results.put(answers)
-    segment = writer._finalize_segment() if added else None
-    if segment is None:
+    results.put([("segment", _finish(writer)), ("done",)])
+
+
+def _finish(writer):
+    """Write out a worker's segment; None if it holds no document."""
+    if not writer.doc_count():
         writer._close_segment()
+        return None
+    segment = writer._finalize_segment()
     # Not writer._finish(): the temporary folder is shared; the parent's writer removes it.
-    results.put([("segment", segment)])
+    return segment
 
 
 def build_segments(ix, path, records, workers: int, run, limitmb: int, batches) -> None:
@@ -90,9 +98,10 @@ def build_segments(ix, path, records, workers: int, run, limitmb: int, batches) 
                 continue
             for answer in answers:
                 if answer[0] == "segment":
-                    finished += 1
                     if answer[1] is not None:
                         segments.append(answer[1])
+                elif answer[0] == "done":
+                    finished += 1
                 elif answer[0] == "problem":
                     run.reporter.advance()
                     run.problem(answer[2])

@@ -10,12 +10,14 @@ codec writes them), so every reader reads them as usual; a test compares them po
 posting with what Whoosh's writer makes.
 
 Only fields whose value is a schema.Postings take this path; the others (ids, dates,
-authors) go through the pool as before.
+authors) go through the pool as before. The log lives in memory, so a writer holds at
+most SEGMENT_POSTINGS of them (full() says when): the build then starts a new segment.
 """
 
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
 from array import array
 from itertools import pairwise
@@ -90,37 +92,60 @@ class _FieldLog:
 
         fieldwriter.start_field(fieldname, fieldobj)  # registers the field's number
         prefix = pack_ushort(fieldwriter._fieldid)
-        postfile, terms_table = fieldwriter._postfile, fieldwriter._tindex
+        postfile, add_term = fieldwriter._postfile, fieldwriter._tindex.add
+        out = postfile.file  # written straight: the position is counted here
+        position = postfile.tell()
         fixed = fieldobj.format.fixed_value_size()
+        as_byte = _LengthBytes()
         for tbytes, number in sorted(self.terms.items()):
             info = W3TermInfo()
-            info._minid = doc[bounds[number]]
-            offset = postfile.tell()
-            postfile.write(WHOOSH3_HEADER_MAGIC)
             start, end = bounds[number], bounds[number + 1]
+            info._minid = doc[start]
+            chunks = [WHOOSH3_HEADER_MAGIC]
             while start < end:
                 stop = min(start + BLOCK, end)
-                ids = doc[start:stop]
-                weights = weight[start:stop]
                 values = [
                     values_bytes[a:b]
                     for a, b in zip(value_start[start:stop], value_end[start:stop])
                 ]
-                lengths = length[start:stop]
-                _write_block(postfile, info, ids, weights, values, lengths, fixed, last=stop == end)
+                chunks.append(
+                    _block(
+                        info,
+                        doc[start:stop],
+                        weight[start:stop],
+                        values,
+                        length[start:stop],
+                        fixed,
+                        as_byte,
+                        last=stop == end,
+                    )
+                )
                 start = stop
-            info.set_extent(offset, postfile.tell() - offset)
-            terms_table.add(prefix + tbytes, info.to_bytes())
+            data = b"".join(chunks)
+            out.write(data)
+            info.set_extent(position, len(data))
+            position += len(data)
+            add_term(prefix + tbytes, info.to_bytes())
         fieldwriter.finish_field()
 
 
+SEGMENT_POSTINGS = 8_000_000  # logged in memory (about 100 bytes each) before a new segment
 BLOCK = 128  # postings per block, as Whoosh's codec writes them
 COMPRESS_FROM = 16  # postings in a block before it is worth compressing
 COMPRESSION = 3  # zlib level, Whoosh's
+_INT = struct.Struct("!i")
 
 
-def _write_block(postfile, info, ids, weights, values, lengths, fixed, last: bool) -> None:
-    """Write one posting block in the Whoosh 3 codec's layout; add its statistics to *info*.
+class _LengthBytes(dict):
+    """Whoosh's one-byte approximation of a field length, remembered."""
+
+    def __missing__(self, length: int) -> int:
+        self[length] = found = length_to_byte(length)
+        return found
+
+
+def _block(info, ids, weights, values, lengths, fixed, as_byte, last: bool) -> bytes:
+    """One posting block in the Whoosh 3 codec's layout; its statistics go to *info*.
 
     The layout: the block's byte length (negative for a term's last block), a pickled
     header (count, last id, top weight, compression, shortest and longest field length
@@ -128,39 +153,41 @@ def _write_block(postfile, info, ids, weights, values, lengths, fixed, last: boo
     the block is small (readers look at the header's compression level). Whoosh
     compresses every block; a block of a few postings only grows by it.
     """
-    top = max(weights)
-    if all(w == 1.0 for w in weights):
-        packed_weights = None
-    elif all(w == weights[0] for w in weights):
-        packed_weights = weights[0]
+    count = len(ids)
+    if count == 1:
+        top = weights[0]
+        packed_weights = None if top == 1.0 else top
+        deltas = (ids[0],)
+        shortest = longest = lengths[0]
     else:
-        packed_weights = tuple(weights)
+        top = max(weights)
+        first = weights[0]
+        if all(w == first for w in weights):
+            packed_weights = None if first == 1.0 else first
+        else:
+            packed_weights = tuple(weights)
+        deltas = (ids[0], *(b - a for a, b in pairwise(ids)))
+        shortest, longest = min(lengths), max(lengths)
     if fixed is None or fixed < 0:
         packed_values = tuple(values)
     elif fixed == 0:
         packed_values = None
     else:
         packed_values = b"".join(values)
-    deltas = [ids[0]] + [b - a for a, b in pairwise(ids)]
-    data = pickle.dumps((tuple(deltas), packed_weights, packed_values), 2)
-    level = COMPRESSION if len(ids) >= COMPRESS_FROM else 0
+    data = pickle.dumps((deltas, packed_weights, packed_values), 2)
+    level = COMPRESSION if count >= COMPRESS_FROM else 0
     if level:
         data = zlib.compress(data, level)
-    shortest, longest = min(lengths), max(lengths)
-    header = pickle.dumps(
-        (len(ids), ids[-1], top, level, length_to_byte(shortest), length_to_byte(longest)), 2
-    )
+    header = pickle.dumps((count, ids[-1], top, level, as_byte[shortest], as_byte[longest]), 2)
     size = len(header) + len(data)
-    postfile.write_int(-size if last else size)
-    postfile.write(header)
-    postfile.write(data)
     # What W3TermInfo.add_block adds up, from the same numbers.
     info._weight += sum(weights)
-    info._df += len(ids)
+    info._df += count
     info._minlength = shortest if info._minlength is None else min(info._minlength, shortest)
     info._maxlength = max(info._maxlength, longest)
     info._maxweight = max(info._maxweight, top)
     info._maxid = ids[-1]
+    return _INT.pack(-size if last else size) + header + data
 
 
 class PostingsWriter(SegmentWriter):
@@ -173,6 +200,10 @@ class PostingsWriter(SegmentWriter):
     def postings(self) -> int:
         """How many postings are logged (the rest is in Whoosh's pool)."""
         return sum(len(log) for log in self._logs.values())
+
+    def full(self) -> bool:
+        """Has the segment logged as many postings as one should hold in memory?"""
+        return self.postings() >= SEGMENT_POSTINGS
 
     def add_document(self, **fields):
         self._check_state()

@@ -12,7 +12,8 @@ import time
 import pytest
 from whoosh.query import Term
 
-from indexer import build, storage
+from indexer import build, storage, writer
+from indexer.search import Engine
 from indexer.sources import read, to_article
 
 from .conftest import CORPUS, ROOT
@@ -120,6 +121,27 @@ def test_workers_build_the_same_index(tmp_path, write_jsonl):
     two, _ = run(build.build, tmp_path / "two", [CORPUS, jsonl], workers=2)
     assert counts(one) == counts(two) == (45, 0, 0, 0, 0)
     assert documents(tmp_path / "one") == documents(tmp_path / "two")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_larger_than_memory_writes_several_segments(
+    tmp_path, write_jsonl, monkeypatch, workers
+):
+    jsonl = write_jsonl(
+        tmp_path / "news.jsonl", *[{"id": f"n{i}", "text": f"{TEXT} Số {i}."} for i in range(80)]
+    )
+    whole, _ = run(build.build, tmp_path / "whole", [CORPUS, jsonl], workers=workers)
+    monkeypatch.setattr(writer, "SEGMENT_POSTINGS", 2_000)  # a batch of documents or less
+    split, _ = run(build.build, tmp_path / "split", [CORPUS, jsonl], workers=workers)
+    assert counts(whole) == counts(split) == (85, 0, 0, 0, 0)
+    assert len(storage.open_index(tmp_path / "whole")._segments()) <= workers
+    assert len(storage.open_index(tmp_path / "split")._segments()) >= 4
+    assert documents(tmp_path / "whole") == documents(tmp_path / "split")
+    engines = [Engine(tmp_path / name) for name in ("whole", "split")]
+    for query in ("tổ chức", "to chuc", "Số 7", '"hội nghị"'):
+        first, second = (engine.search(q=query) for engine in engines)
+        assert [(h.id, h.snippet) for h in first.hits] == [(h.id, h.snippet) for h in second.hits]
+        assert first.total == second.total > 0
 
 
 def test_odd_ids_are_found_by_id(tmp_path, write_jsonl):
