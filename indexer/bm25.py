@@ -13,6 +13,7 @@ over them: the same formula, statistics and boosts as Whoosh's BM25F.
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import zlib
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 
 B = 0.75
@@ -113,9 +115,11 @@ class Scorer:
 
     def _read_term(self, fieldname: str, text: str) -> Term:
         parts: list[tuple] = []
+        key = text.encode("utf-8")
         for number, (leaf, offset) in enumerate(self.leaves):
-            if (fieldname, text) in leaf:
-                ids, weights, last, where = _read(leaf, fieldname, text)
+            found = _read(leaf, fieldname, key)
+            if found is not None:
+                ids, weights, last, where = found
                 leaves = np.full(len(last), number, np.int8)
                 parts.append((ids + np.int32(offset), weights, last + offset, leaves, where))
         if parts:
@@ -176,7 +180,9 @@ class Scorer:
             ids, tf = self.postings(term.fieldname, term.text)[:2]
             if not len(ids):
                 continue
-            idf = searcher.idf(term.fieldname, term.text)
+            # Whoosh's idf: log(documents / (document frequency + 1)) + 1, where the
+            # document frequency is the term's postings, in every segment
+            idf = math.log(self.size / (len(ids) + 1)) + 1
             avgfl = searcher.avg_field_length(term.fieldname) or 1
             fl = self.lengths(term.fieldname)[ids]
             total[ids] += bm25(idf, tf.astype(np.float64), fl, avgfl) * term.boost
@@ -278,9 +284,13 @@ def _ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
         return ids, np.asarray(weights, np.float32)
 
 
-def _read(leaf, fieldname: str, text: str) -> tuple[np.ndarray, ...]:
-    """A term's postings in one segment: ids, weights, and each block's last id and offset."""
-    info = leaf._terms.term_info(fieldname, text.encode("utf-8"))
+def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, ...] | None:
+    """A term's postings in one segment: ids, weights, and each block's last id and offset;
+    None when the segment does not hold the term."""
+    try:
+        info = leaf._terms.term_info(fieldname, text)
+    except (TermNotFound, KeyError):  # KeyError: the segment has no such field
+        return None
     if info.is_inlined():  # only with a codec told to inline, which the indexer never is
         raise TypeError(f"{fieldname}:{text} has inlined postings, which this reader skips")
     start, size = info.extent()

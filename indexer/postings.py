@@ -162,25 +162,28 @@ class Terms:
     stored list, instead of reading posting blocks of every query term for every hit.
     """
 
-    __slots__ = ("_at", "_folded")
+    __slots__ = ("_folded", "_terms")
 
     def __init__(self, data: bytes):
-        self._at: dict[str, list[int]] = defaultdict(list)
-        self._folded: dict[str, list[int]] | None = None
-        if data:
-            for position, term in enumerate(zlib.decompress(data).decode("utf-8").split(" ")):
-                self._at[term].append(position)
+        self._terms = zlib.decompress(data).decode("utf-8").split(" ") if data else []
+        self._folded: list[str] | None = None
 
     def exact(self, term: str) -> list[int]:
         """The positions of *term* (a syllable as the ``_s`` field holds it)."""
-        return self._at.get(term, [])
+        return _find(self._terms, term)
 
     def folded(self, term: str) -> list[int]:
         """The positions of the syllables that fold to *term* (as the ``_f`` field)."""
         if self._folded is None:
-            self._folded = defaultdict(list)
-            for exact, positions in self._at.items():
-                self._folded[fold(exact)].extend(positions)
-            for positions in self._folded.values():
-                positions.sort()
-        return self._folded.get(term, [])
+            self._folded = [fold(t) for t in self._terms]
+        return _find(self._folded, term)
+
+
+def _find(items: list[str], item: str) -> list[int]:
+    found, at = [], -1
+    try:
+        while True:
+            at = items.index(item, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
