@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-
 from whoosh.system import pack_uint
 
 from .schema import Postings
@@ -124,7 +123,7 @@ class Spans(Sequence):
     needs a handful of a long article's thousands).
     """
 
-    __slots__ = ("_starts", "_lengths")
+    __slots__ = ("_lengths", "_starts")
 
     def __init__(self, data: bytes):
         if data:

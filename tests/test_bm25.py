@@ -85,7 +85,7 @@ def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weig
             "varied": tuple(rng.choice([0.5, 1.0, 3.0]) for _ in range(count)),
         }[weights]
         if weights == "varied" and len(set(stored)) == 1:
-            stored = (0.5,) + stored[1:] if count > 1 else 0.5
+            stored = (0.5, *stored[1:]) if count > 1 else 0.5
         data = pickle.dumps((deltas, stored, values), 2)
         ids, read = bm25._ids_and_weights(data, count)
         assert ids.tolist() == np.cumsum(deltas).tolist()
