@@ -70,7 +70,7 @@ class VietnameseTokenizer(Tokenizer):
                 gap = True
                 continue
             token.parts = parts
-            token.text = " ".join(p[0] for p in parts)
+            token.text = parts[0][0] if len(parts) == 1 else " ".join([p[0] for p in parts])
             token.gap, gap = gap, False
             token.startchar, token.endchar = parts[0][1], parts[-1][2]
             token.boost = 1.0
@@ -142,7 +142,10 @@ class AbbreviationFilter(Filter):
     def _expand(self, token, renumber):
         parts = token.parts
         lookup = self.table.lookup_one
-        if not any(lookup(p[0]) for p in parts):
+        for part in parts:
+            if lookup(part[0]):
+                break
+        else:  # no abbreviation in the word: the common case
             yield renumber(token)
             return
         run = []  # syllables of the word that are not abbreviations, kept as one word
@@ -215,9 +218,14 @@ class NormalizeFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            for part in token.parts:
-                part[0] = normalize_syllable(part[0])
-            token.text = " ".join(p[0] for p in token.parts)
+            parts = token.parts
+            if len(parts) == 1:
+                part = parts[0]
+                part[0] = token.text = normalize_syllable(part[0])
+            else:
+                for part in parts:
+                    part[0] = normalize_syllable(part[0])
+                token.text = " ".join([p[0] for p in parts])
             yield token
 
 

@@ -9,12 +9,14 @@ carry a boost below 1.
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from whoosh import formats
 from whoosh.system import pack_uint
 
 from .schema import Postings
@@ -89,19 +91,33 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
     return postings, encode_spans(starts, ends), encode_terms(terms)
 
 
+_PACKED = [pack_uint(n) for n in range(1024)]  # a frequency's value bytes
+
+
 def _frequencies(freqs, weights, boost):
-    return [(t.encode("utf-8"), f, weights[t] * boost, pack_uint(f)) for t, f in freqs.items()]
+    packed = _PACKED
+    return [
+        (t.encode("utf-8"), f, weights[t] * boost, packed[f] if f < 1024 else pack_uint(f))
+        for t, f in freqs.items()
+    ]
 
 
 def _positional(positions, weights, fmt, boost, merge=False):
+    encode = _encode_positions if type(fmt) is formats.Positions else fmt.encode
     items = []
     for term, poslist in positions.items():
         if merge:  # several syllables fold to one term: their positions interleave
             poslist.sort()
-        items.append(
-            (term.encode("utf-8"), len(poslist), weights[term] * boost, fmt.encode(poslist))
-        )
+        items.append((term.encode("utf-8"), len(poslist), weights[term] * boost, encode(poslist)))
     return items
+
+
+def _encode_positions(poslist: list[int]) -> bytes:
+    """The bytes of whoosh.formats.Positions.encode(poslist): count, pickled deltas."""
+    if len(poslist) == 1:
+        return pack_uint(1) + pickle.dumps(poslist, 2)
+    deltas = [b - a for a, b in zip([0, *poslist], poslist)]
+    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 def encode_spans(starts, ends) -> bytes:
