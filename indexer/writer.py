@@ -196,6 +196,12 @@ class PostingsWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self._logs: dict[str, _FieldLog] = {}
+        # Whoosh merges segments by adding their postings to the pool, which this writer
+        # does not read for logged fields: it writes a segment of its own documents only.
+        self.merge = False
+
+    def add_reader(self, reader):
+        raise NotImplementedError("PostingsWriter does not merge segments; commit(merge=False)")
 
     def postings(self) -> int:
         """How many postings are logged (the rest is in Whoosh's pool)."""
@@ -252,6 +258,8 @@ class PostingsWriter(SegmentWriter):
         pooled: dict[str, list] = {}
         for item in self.pool.iter_postings():
             pooled.setdefault(item[0], []).append(item)
+        if both := set(pending) & set(pooled):
+            raise ValueError(f"fields both logged and pooled: {sorted(both)}")
         for name in sorted(set(pending) | set(pooled)):
             if name in self._logs:
                 self._logs.pop(name).write(fieldwriter, name, self.schema[name])

@@ -87,3 +87,17 @@ def test_same_lengths_and_stored_fields(both):
             )
     for docnum in range(theirs.doc_count_all()):
         assert ours.stored_fields(docnum) == theirs.stored_fields(docnum)
+
+
+def test_it_writes_its_own_documents_and_merges_nothing(tmp_path, documents):
+    ix = whoosh_index.create_in(tmp_path, build_schema())
+    for start in (0, 5):
+        writer = PostingsWriter(ix)
+        for doc in documents[start : start + 5]:
+            writer.add_document(**doc)
+        writer.commit()  # by default Whoosh would merge the small segment before it
+    ix = whoosh_index.open_dir(tmp_path)
+    assert len(ix._segments()) == 2
+    assert ix.doc_count() == 10
+    with pytest.raises(NotImplementedError):
+        PostingsWriter(ix).commit(optimize=True)
