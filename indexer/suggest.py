@@ -13,6 +13,7 @@ import bisect
 import math
 import threading
 
+from .bm25 import document_frequencies
 from .ranking import Analysed
 from .text import fold
 
@@ -33,10 +34,7 @@ class Vocabulary:
     # --- lexicons ------------------------------------------------------------------
 
     def _frequencies(self, fieldname: str):
-        if fieldname not in self.reader.schema:
-            return
-        for term, info in self.reader.iter_field(fieldname):
-            yield term.decode("utf-8") if isinstance(term, bytes) else term, info.doc_frequency()
+        yield from document_frequencies(self.reader, fieldname).items()
 
     @property
     def by_fold(self) -> dict[str, list[tuple[str, int]]]:
