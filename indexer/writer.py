@@ -20,7 +20,7 @@ import pickle
 import struct
 import zlib
 from array import array
-from itertools import pairwise
+from itertools import accumulate, pairwise, repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -47,22 +47,22 @@ class _FieldLog:
 
     def add(self, docnum: int, items) -> int:
         """Log a document's postings; return the field's length in it."""
-        terms, term, doc, weight = self.terms, self.term, self.doc, self.weight
-        values, value_end = self.values, self.value_end
-        length = 0
-        for tbytes, freq, w, vbytes in items:
-            number = terms.get(tbytes)
-            if number is None:
-                number = terms[tbytes] = len(terms)
-            term.append(number)
-            doc.append(docnum)
-            weight.append(w)
-            values += vbytes
-            value_end.append(len(values))
-            length += freq
         lengths = self.lengths
         if len(lengths) < docnum:
             lengths.extend([0] * (docnum - len(lengths)))  # documents without the field
+        if not items:
+            lengths.append(0)
+            return 0
+        texts, freqs, weights, values = zip(*items)
+        terms = self.terms
+        self.term.extend([terms.setdefault(t, len(terms)) for t in texts])
+        self.doc.extend(repeat(docnum, len(texts)))
+        self.weight.extend(weights)
+        ends = accumulate(map(len, values), initial=len(self.values))
+        next(ends)  # the initial value: where this document's values begin
+        self.value_end.extend(ends)
+        self.values += b"".join(values)
+        length = sum(freqs)
         lengths.append(length)
         return length
 
@@ -92,14 +92,30 @@ class _FieldLog:
 
         fieldwriter.start_field(fieldname, fieldobj)  # registers the field's number
         prefix = pack_ushort(fieldwriter._fieldid)
-        postfile, add_term = fieldwriter._postfile, fieldwriter._tindex.add
+        postfile = fieldwriter._postfile
+        rows = _TermRows(fieldwriter._tindex)
+        add_term = rows.add
         out = postfile.file  # written straight: the position is counted here
         position = postfile.tell()
         fixed = fieldobj.format.fixed_value_size()
         as_byte = _LengthBytes()
+        variable = fixed is None or fixed < 0
+        dumps, single = pickle.dumps, _SINGLE.pack
         for tbytes, number in sorted(self.terms.items()):
-            info = W3TermInfo()
             start, end = bounds[number], bounds[number + 1]
+            if end - start == 1:  # most terms (pairs above all): _block's result, directly
+                d, w, n = doc[start], weight[start], as_byte[length[start]]
+                v = values_bytes[value_start[start] : value_end[start]]
+                packed = (v,) if variable else (None if fixed == 0 else v)
+                data = dumps(((d,), None if w == 1.0 else w, packed), 2)
+                header = dumps((1, d, w, 0, n, n), 2)
+                size = len(header) + len(data)
+                block = b"".join((WHOOSH3_HEADER_MAGIC, _INT.pack(-size), header, data))
+                out.write(block)
+                add_term(prefix + tbytes, single(0, w, 1, n, n, w, d, d, position, len(block)))
+                position += len(block)
+                continue
+            info = W3TermInfo()
             info._minid = doc[start]
             chunks = [WHOOSH3_HEADER_MAGIC]
             while start < end:
@@ -126,7 +142,35 @@ class _FieldLog:
             info.set_extent(position, len(data))
             position += len(data)
             add_term(prefix + tbytes, info.to_bytes())
+        rows.close()
         fieldwriter.finish_field()
+
+
+class _TermRows:
+    """Rows appended to Whoosh's term table (an OrderedHashWriter), as its add() appends
+    them (key and value lengths, key, value; the key's hash and the row's position
+    remembered for the hash tables written at the end), without a file call per field."""
+
+    def __init__(self, table):
+        self.table = table
+        self.out = table.dbfile.file
+        self.position = table.dbfile.tell()
+        self.last = table.lastkey
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.last:
+            raise ValueError(f"terms out of order: {self.last!r}..{key!r}")
+        table = self.table
+        table.index.append(self.position)
+        h = table.hashfn(key)
+        table.buckets[h & 255].append((h, self.position))
+        row = _ROW.pack(len(key), len(value)) + key + value
+        self.out.write(row)
+        self.position += len(row)
+        self.last = key
+
+    def close(self) -> None:
+        self.table.lastkey = self.last
 
 
 SEGMENT_POSTINGS = 8_000_000  # logged in memory (about 100 bytes each) before a new segment
@@ -134,6 +178,10 @@ BLOCK = 128  # postings per block, as Whoosh's codec writes them
 COMPRESS_FROM = 16  # postings in a block before it is worth compressing
 COMPRESSION = 3  # zlib level, Whoosh's
 _INT = struct.Struct("!i")
+_ROW = struct.Struct("!ii")  # a term table row's key and value lengths
+# W3TermInfo.to_bytes of a term in one block: flags, total weight, documents, shortest
+# and longest length (bytes), top weight, first and last document, offset, length.
+_SINGLE = struct.Struct("!BfIBBfIIqi")
 
 
 class _LengthBytes(dict):
