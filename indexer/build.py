@@ -1,8 +1,11 @@
 """Full (atomic) and incremental indexing, in parallel, with progress and a summary.
 
-The main process reads sources and is the one Whoosh writer; worker processes decode,
-parse and analyse articles (the expensive part) and send back ready postings. Work in
-flight is bounded, so memory stays flat however large the corpus.
+A full build runs a worker process per core, each analysing articles and writing Whoosh
+segments of its own (parallel.py, writer.py), while the main process reads the sources
+and keeps the counts. An update analyses articles in worker processes and adds them
+with one Whoosh writer in the main process. Work in flight is bounded and a segment logs
+at most writer.SEGMENT_POSTINGS postings in memory, so memory stays flat however large
+the corpus.
 """
 
 from __future__ import annotations
