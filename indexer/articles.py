@@ -167,8 +167,21 @@ _PHOTO = re.compile(r"(?:\bẢnh\s*:|\(Ảnh\b|\bTrong ảnh\b|\bẢnh minh họ
 _SENTENCE_END = tuple('.!?…:;”")»')
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
+
+
 def _key(line: str) -> str:
-    return "".join(c for c in fold(line) if c.isalnum())
+    return _NOT_ALNUM.sub("", fold(line))
+
+
+def _letters(text: str, count: int) -> bool:
+    """Does *text* hold at least *count* letters?"""
+    for c in text:
+        if c.isalpha():
+            count -= 1
+            if not count:
+                return True
+    return False
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -316,7 +329,7 @@ def _paragraphs(lines: list[str], after_headline: bool) -> tuple[list[str], list
         if not stripped:
             if blocks[-1]:
                 blocks.append([])
-        elif sum(c.isalpha() for c in stripped) >= 2:
+        elif _letters(stripped, 2):
             blocks[-1].append(stripped)
     blocks = [b for b in blocks if b]
 
