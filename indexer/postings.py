@@ -114,10 +114,16 @@ def _positional(positions, weights, fmt, boost, merge=False):
 
 def _encode_positions(poslist: list[int]) -> bytes:
     """The bytes of whoosh.formats.Positions.encode(poslist): count, pickled deltas."""
-    if len(poslist) == 1:
+    if len(poslist) == 1:  # most terms of a text occur once
+        position = poslist[0]
+        if position < len(_ONE_POSITION):
+            return _ONE_POSITION[position]
         return pack_uint(1) + pickle.dumps(poslist, 2)
     deltas = [b - a for a, b in zip([0, *poslist], poslist)]
     return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
+
+
+_ONE_POSITION = [pack_uint(1) + pickle.dumps([p], 2) for p in range(8192)]
 
 
 def encode_spans(starts, ends) -> bytes:
