@@ -5,9 +5,10 @@ files when it fills, sorts and merges the runs at commit, and then hands the pos
 by one to the codec, reading each document's field length back for each. For the text
 representations (a thousand postings per article) this writer keeps instead, per field,
 compact arrays of term numbers, documents, weights and value bytes; at commit it orders
-them by term once and gives the codec whole blocks. The files are Whoosh's own (the same
-codec writes them), so every reader reads them as usual; a test compares them posting by
-posting with what Whoosh's writer makes.
+them by term once and writes each term's posting blocks and its row of the term table
+itself, laid out as the Whoosh 3 codec lays them out (the codec still opens the files and
+writes the term table's hash index). Every Whoosh reader reads the segment as usual; a
+test compares it term by term and posting by posting with what Whoosh's writer makes.
 
 Only fields whose value is a schema.Postings take this path; the others (ids, dates,
 authors) go through the pool as before. The log lives in memory, so a writer holds at
@@ -70,7 +71,7 @@ class _FieldLog:
         return len(self.doc)
 
     def write(self, fieldwriter, fieldname: str, fieldobj) -> None:
-        """Give the codec every term of the field in order, a block at a time."""
+        """Write every term of the field in order: its posting blocks, then its row."""
         if not self.terms:
             return
         term = np.frombuffer(self.term, np.uint32)
