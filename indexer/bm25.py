@@ -17,7 +17,6 @@ import math
 import pickle
 import zlib
 from collections import OrderedDict
-from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +27,6 @@ from whoosh.system import _INT_SIZE, unpack_int
 B = 0.75
 K1 = 1.2
 CACHE_POSTINGS = 8_000_000  # postings remembered at most, over recent terms (8 bytes each)
-CACHE_BLOCKS = 4096  # posting blocks read for positions, remembered
 PIN_POSTINGS = 24_000_000  # postings of the most frequent terms, read when a server starts
 # Fields whose postings carry positions read slowest (about 2 M postings/s against 4-6 M):
 # their frequent terms are the ones worth reading ahead.
@@ -36,13 +34,10 @@ PIN_FIELDS = ("body_s", "body_f", "title_s", "title_f", "body_w", "title_w")
 
 
 class Term(NamedTuple):
-    """A term's postings over the whole index, and where its posting blocks are."""
+    """A term's postings over the whole index."""
 
     ids: np.ndarray  # document numbers, ascending
     tf: np.ndarray  # the term's weight (frequency) in each
-    last: np.ndarray  # the last document number of each block, ascending
-    leaf: np.ndarray  # the segment each block is in (index into leaf_readers())
-    where: np.ndarray  # the block's offset in that segment's postings file
 
 
 def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, b=B, k1=K1) -> np.ndarray:
@@ -62,7 +57,6 @@ class Scorer:
         self._cached = 0
         self._pinned: dict[tuple[str, str], Term] = {}
         self._lengths: dict[str, np.ndarray] = {}
-        self._blocks: OrderedDict[tuple, tuple[list[int], tuple]] = OrderedDict()
 
     def pin(self, budget: int | None = None, fields=PIN_FIELDS, alive=lambda: None) -> int:
         """Read the postings of the most frequent terms of *fields* ahead, up to *budget*
@@ -93,8 +87,7 @@ class Scorer:
         return pinned
 
     def postings(self, fieldname: str, text: str) -> Term:
-        """The document numbers holding *text* in *fieldname*, its frequency in each, and
-        where its blocks are."""
+        """The document numbers holding *text* in *fieldname*, and its frequency in each."""
         key = (fieldname, text)
         found = self._pinned.get(key)
         if found is not None:
@@ -111,47 +104,17 @@ class Scorer:
         return found
 
     def _read_term(self, fieldname: str, text: str) -> Term:
-        parts: list[tuple] = []
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         key = text.encode("utf-8")
-        for number, (leaf, offset) in enumerate(self.leaves):
+        for leaf, offset in self.leaves:
             found = _read(leaf, fieldname, key)
             if found is not None:
-                ids, weights, last, where = found
-                leaves = np.full(len(last), number, np.int8)
-                parts.append((ids + np.int32(offset), weights, last + offset, leaves, where))
-        if parts:
-            return Term(*(np.concatenate(column) for column in zip(*parts)))
-        return Term(
-            np.zeros(0, np.int32),
-            np.zeros(0, np.float32),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int8),
-            np.zeros(0, np.int64),
-        )
-
-    def positions(self, fieldname: str, text: str, docnum: int) -> list[int]:
-        """Where *text* stands in document *docnum* (its positions in *fieldname*).
-
-        Reads the one posting block that holds the document, found from the block
-        table read with the term's postings, instead of walking the blocks before it.
-        """
-        term = self.postings(fieldname, text)
-        at = int(np.searchsorted(term.ids, docnum))
-        if at == len(term.ids) or int(term.ids[at]) != docnum:
-            return []
-        block = int(np.searchsorted(term.last, docnum))
-        number, where = int(term.leaf[block]), int(term.where[block])
-        leaf, offset = self.leaves[number]
-        key = (fieldname, number, where)
-        found = self._blocks.get(key)
-        if found is None:
-            ids, _, values = _block_data(_postfile(leaf), where)
-            found = self._blocks[key] = (ids, values)
-            if len(self._blocks) > CACHE_BLOCKS:
-                self._blocks.popitem(last=False)
-        ids, values = found
-        value = values[ids.index(docnum - offset)]
-        return leaf.schema[fieldname].format.decoder("positions")(value)
+                ids.append(found[0] + np.int32(offset))
+                weights.append(found[1])
+        if ids:
+            return Term(np.concatenate(ids), np.concatenate(weights))
+        return Term(np.zeros(0, np.int32), np.zeros(0, np.float32))
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in *fieldname*, as Whoosh stores it (one byte, approximate)."""
@@ -174,7 +137,7 @@ class Scorer:
         for term in terms:
             if expired():
                 return total, True
-            ids, tf = self.postings(term.fieldname, term.text)[:2]
+            ids, tf = self.postings(term.fieldname, term.text)
             if not len(ids):
                 continue
             # Whoosh's idf: log(documents / (document frequency + 1)) + 1, where the
@@ -226,14 +189,6 @@ def _block_head(raw: bytes, at: int) -> tuple[int, tuple, bytes]:
     return length, info, data
 
 
-def _block_data(postfile, where: int) -> tuple[list[int], object, tuple]:
-    """The posting block at *where*: its document numbers, weights and values."""
-    length = unpack_int(postfile.get(where, _INT_SIZE))[0]
-    _, _, data = _block_head(postfile.get(where, _INT_SIZE + abs(length)), 0)
-    deltas, weights, values = pickle.loads(data)
-    return list(accumulate(deltas)), weights, values
-
-
 _K, _M, _J = 0x4B, 0x4D, 0x4A  # pickle's BININT1, BININT2, BININT: the ids' deltas
 _TUPLES = {0x85, 0x86, 0x87, 0x74}  # TUPLE1, TUPLE2, TUPLE3, TUPLE (after a MARK)
 _FLOATS = np.dtype(">f8")
@@ -256,8 +211,8 @@ def _ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
             if op == _K:
                 # A run of one-byte deltas (the common case): K b K b ...
                 run = view[pos : pos + 2 * (count - i)]
-                ops = run[0::2]
-                stop = int(np.argmax(ops != _K)) if (ops != _K).any() else len(ops)
+                other = run[0::2] != _K
+                stop = int(np.argmax(other)) if other.any() else len(other)
                 deltas[i : i + stop] = run[1::2][:stop]
                 i += stop
                 pos += 2 * stop
@@ -300,9 +255,8 @@ def _ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
         return ids, np.asarray(weights, np.float32)
 
 
-def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, ...] | None:
-    """A term's postings in one segment: ids, weights, and each block's last id and offset;
-    None when the segment does not hold the term."""
+def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """A term's postings in one segment, (ids, weights); None when it does not hold it."""
     try:
         info = leaf._terms.term_info(fieldname, text)
     except (TermNotFound, KeyError):  # KeyError: the segment has no such field
@@ -317,22 +271,13 @@ def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, ...] | None:
         raise ValueError(f"no posting block at {start} for {fieldname}:{text}")
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    last: list[int] = []
-    wheres: list[int] = []
     at = len(WHOOSH3_HEADER_MAGIC)
     while True:
         length, block, data = _block_head(raw, at)
         block_ids, block_weights = _ids_and_weights(data, block[0])
         ids.append(block_ids)
         weights.append(block_weights)
-        last.append(block[1])
-        wheres.append(start + at)
         at += _INT_SIZE + abs(length)
         if length < 0:  # the last block
             break
-    return (
-        np.concatenate(ids).astype(np.int32),
-        np.concatenate(weights),
-        np.asarray(last, np.int64),
-        np.asarray(wheres, np.int64),
-    )
+    return np.concatenate(ids).astype(np.int32), np.concatenate(weights)

@@ -324,8 +324,7 @@ class Engine:
             by_date = self._by_date(state, docs, sort == "newest")
             page = [(docnum, None) for docnum in by_date[start : start + request.per_page]]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
-        positions = state.scorer.positions  # one posting block per term and hit
-        hits = [self._hit(state, positions, docnum, score, units) for docnum, score in page]
+        hits = [self._hit(state, docnum, score, units) for docnum, score in page]
         suggestion = self._suggestion(state, parsed) if request.q.strip() else None
         return SearchResult(
             query=request.q,
@@ -490,7 +489,7 @@ class Engine:
                     marked.update(range(start, start + len(unit)))
         return marked
 
-    def _ranges(self, positions, docnum, stored, name, units):
+    def _ranges(self, state: _State, docnum, stored, name, units):
         spans = decode_spans(stored.get("spans", {}).get(name, b""))
         text = stored.get(name, "")
         if "terms" in stored:  # the document's syllables, stored by position
@@ -499,21 +498,21 @@ class Engine:
             def find(exact, folded):  # exact positions if the text has them, else folded
                 return (exact and terms.exact(exact)) or terms.folded(folded)
 
-        else:  # an index built before terms were stored: the posting blocks have them
+        else:  # an index built before terms were stored: the postings have the positions
 
             def find(exact, folded):
-                found = positions(f"{name}_s", exact, docnum) if exact else []
-                return found or positions(f"{name}_f", folded, docnum)
+                found = _positions(state.reader, f"{name}_s", exact, docnum) if exact else []
+                return found or _positions(state.reader, f"{name}_f", folded, docnum)
 
         return matched_spans(spans, self._marked(find, units, spans, text), text)
 
-    def _described(self, positions, docnum: int, stored: dict, units) -> dict:
+    def _described(self, state: _State, docnum: int, stored: dict, units) -> dict:
         """What hits and documents both show: id, title (marked), date, author, ..."""
         title = stored.get("title", "")
         return {
             "id": stored["id"],
             "title": title,
-            "title_html": mark(title, self._ranges(positions, docnum, stored, "title", units)),
+            "title_html": mark(title, self._ranges(state, docnum, stored, "title", units)),
             "date": stored.get("date"),
             "author": stored.get("author"),
             "source": stored.get("source"),
@@ -521,13 +520,13 @@ class Engine:
             "url": stored.get("url"),
         }
 
-    def _hit(self, state: _State, positions, docnum: int, score, units) -> Hit:
+    def _hit(self, state: _State, docnum: int, score, units) -> Hit:
         stored = state.searcher.stored_fields(docnum)
         body = stored.get("body", "")
         return Hit(
-            **self._described(positions, docnum, stored, units),
+            **self._described(state, docnum, stored, units),
             score=score,
-            snippet=snippet(body, self._ranges(positions, docnum, stored, "body", units)),
+            snippet=snippet(body, self._ranges(state, docnum, stored, "body", units)),
         )
 
     def document(self, doc_id: str, q: str = "") -> Document | None:
@@ -545,8 +544,7 @@ class Engine:
         stored = state.searcher.stored_fields(docnum)
         units = ranking.highlight_units(parse(q), state.analyse, state.restore) if q.strip() else []
         body = stored.get("body", "")
-        positions = state.scorer.positions
-        ranges = self._ranges(positions, docnum, stored, "body", units)
+        ranges = self._ranges(state, docnum, stored, "body", units)
         captions = {start for start, _ in stored.get("captions", [])}
         paragraphs, offset = [], 0
         for text in body.split("\n\n"):
@@ -558,7 +556,7 @@ class Engine:
             )
             offset += len(text) + 2
         return Document(
-            **self._described(positions, docnum, stored, units), text=body, paragraphs=paragraphs
+            **self._described(state, docnum, stored, units), text=body, paragraphs=paragraphs
         )
 
     # --- suggestions -----------------------------------------------------------------------
@@ -597,6 +595,18 @@ class Engine:
                 "query_too_long", f"q is {len(prefix)} characters; the limit is {MAX_QUERY}"
             )
         return self._retrying(lambda state: state.vocabulary.complete(prefix, limit))
+
+
+def _positions(reader, fieldname: str, text: str, docnum: int) -> list[int]:
+    """Where *text* stands in document *docnum*, read from the postings (slow for a common
+    term: Whoosh walks its blocks to the document)."""
+    if (fieldname, text) not in reader:
+        return []
+    matcher = reader.postings(fieldname, text)
+    matcher.skip_to(docnum)
+    if matcher.is_active() and matcher.id() == docnum:
+        return matcher.value_as("positions")
+    return []
 
 
 class _Deadline:

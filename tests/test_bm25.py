@@ -115,7 +115,7 @@ def many_blocks(tmp_path_factory):
 
 
 @pytest.mark.parametrize("word", ["common", "some", "rare", "filler"])
-def test_postings_and_positions_over_many_blocks_equal_whooshs(many_blocks, word):
+def test_postings_over_many_blocks_and_segments_equal_whooshs(many_blocks, word):
     with many_blocks.searcher() as searcher:
         scorer = bm25.Scorer(searcher)
         assert len(scorer.leaves) == 2
@@ -123,12 +123,8 @@ def test_postings_and_positions_over_many_blocks_equal_whooshs(many_blocks, word
         matcher = searcher.reader().postings("text", word)
         expected = []
         while matcher.is_active():
-            expected.append((matcher.id(), matcher.weight(), matcher.value_as("positions")))
+            expected.append((matcher.id(), matcher.weight()))
             matcher.next()
-        assert len(term.last) > 1 or word == "rare"
-        assert term.ids.tolist() == [docnum for docnum, _, _ in expected]
-        assert term.tf.tolist() == pytest.approx([weight for _, weight, _ in expected])
-        for docnum, _, positions in reversed(expected):  # any order: blocks are looked up
-            assert scorer.positions("text", word, docnum) == positions
-        absent = sorted(set(range(searcher.doc_count_all())) - set(term.ids.tolist()))
-        assert all(scorer.positions("text", word, docnum) == [] for docnum in absent[:50])
+        assert len(expected) > 2 * 128 or word == "rare"  # several blocks in each segment
+        assert term.ids.tolist() == [docnum for docnum, _ in expected]
+        assert term.tf.tolist() == pytest.approx([weight for _, weight in expected])

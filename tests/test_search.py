@@ -268,7 +268,7 @@ def test_snippet_marks_original_text_through_every_route(seed_engine):
 @pytest.mark.parametrize(
     "query", ["Tỉnh ủy", "tinh uy", "Ủy ban nhân dân tỉnh", "khóa 13", "Trung ương", "to chuc dang"]
 )
-def test_marks_from_stored_terms_equal_marks_from_posting_blocks(seed_engine, query):
+def test_marks_from_stored_terms_equal_marks_from_postings(seed_engine, query):
     """Hits mark from each document's stored syllables; an index built before they were
     stored marks from the posting blocks. Both must mark the same characters."""
     state = seed_engine.state()
@@ -278,8 +278,8 @@ def test_marks_from_stored_terms_equal_marks_from_posting_blocks(seed_engine, qu
         stored = state.searcher.stored_fields(docnum)
         old = {k: v for k, v in stored.items() if k != "terms"}
         for name in ("title", "body"):
-            ours = seed_engine._ranges(state.scorer.positions, docnum, stored, name, units)
-            assert ours == seed_engine._ranges(state.scorer.positions, docnum, old, name, units)
+            ours = seed_engine._ranges(state, docnum, stored, name, units)
+            assert ours == seed_engine._ranges(state, docnum, old, name, units)
             marked += len(ours)
     assert marked > 0
 

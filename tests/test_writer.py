@@ -99,5 +99,7 @@ def test_it_writes_its_own_documents_and_merges_nothing(tmp_path, documents):
     ix = whoosh_index.open_dir(tmp_path)
     assert len(ix._segments()) == 2
     assert ix.doc_count() == 10
+    writer = PostingsWriter(ix)
     with pytest.raises(NotImplementedError):
-        PostingsWriter(ix).commit(optimize=True)
+        writer.commit(optimize=True)
+    writer.cancel()
