@@ -173,14 +173,14 @@ def _postfile(leaf):
     return leaf._terms._postfile
 
 
-def _block_head(raw: bytes, at: int) -> tuple[int, tuple, bytes]:
-    """The posting block at offset *at* of *raw*: (its length field, its info, its data,
-    unpacked). The same reading as Whoosh's W3LeafMatcher, from bytes already read
-    instead of one file read per byte of the block's pickled header.
+def _block_head(raw: bytes, stream: io.BytesIO, at: int) -> tuple[int, tuple, bytes]:
+    """The posting block at offset *at* of *raw* (*stream* reads the same bytes): (its
+    length field, its info, its data, unpacked). The same reading as Whoosh's
+    W3LeafMatcher, from bytes already read instead of one file read per byte of the
+    block's pickled header.
     """
     length = unpack_int(raw[at : at + _INT_SIZE])[0]
     end = at + _INT_SIZE + abs(length)
-    stream = io.BytesIO(raw)
     stream.seek(at + _INT_SIZE)
     info = pickle.load(stream)
     data = raw[stream.tell() : end]
@@ -271,9 +271,10 @@ def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | 
         raise ValueError(f"no posting block at {start} for {fieldname}:{text}")
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
+    stream = io.BytesIO(raw)  # the blocks' pickled headers are read through it
     at = len(WHOOSH3_HEADER_MAGIC)
     while True:
-        length, block, data = _block_head(raw, at)
+        length, block, data = _block_head(raw, stream, at)
         block_ids, block_weights = _ids_and_weights(data, block[0])
         ids.append(block_ids)
         weights.append(block_weights)

@@ -3,7 +3,8 @@
 Each text field (title, body) is indexed in four representations, named by suffix:
 ``_w`` pyvi words, ``_s`` syllables, ``_f`` folded syllables and ``_b`` pairs of adjacent
 syllables (see analysis.py). Syllables and folded syllables share positions, so one
-stored table of character spans (``spans``) serves highlighting for both; the pairs carry
+stored table of character spans (``spans``) and one of syllables by position (``terms``)
+serve highlighting for both; the pairs carry
 proximity without the cost of phrase queries. (Pairs of folded syllables were measured
 and left out: no better ranking for queries without diacritics, a quarter more index.)
 """
