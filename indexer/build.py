@@ -10,6 +10,7 @@ the corpus.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -17,6 +18,7 @@ import sys
 import time
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,8 @@ from .writer import PostingsWriter
 BATCH_RECORDS = 16  # records sent to a worker at once
 BATCH_BYTES = 1 << 20
 WRITER_MB = 256  # Whoosh's posting pool in memory before it spills to disk
+# Garbage collector thresholds while indexing (Python's defaults: 700, 10, 10).
+INDEXING_GC = (50_000, 20, 20)
 
 
 @dataclass
@@ -103,6 +107,36 @@ def _init_worker(schema) -> None:
     _worker["formats"] = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}
 
 
+def _init_pool_worker(schema) -> None:
+    _init_worker(schema)
+    collect_rarely()  # for the process's life
+
+
+@contextmanager
+def few_collections():
+    """Run Python's cyclic garbage collector rarely while articles are indexed.
+
+    Analysis makes and drops millions of short-lived lists and tokens, none of them in
+    reference cycles. At the default thresholds the collector runs some 5,000 times per
+    2,000 articles and scans every live object (the segmenter's model among them) dozens
+    of times: about 8 % of an indexing process's time. The objects alive on entry are
+    frozen out of the scans, and collections come 70 times less often.
+    """
+    threshold = gc.get_threshold()
+    collect_rarely()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def collect_rarely() -> None:
+    """Freeze the objects alive now out of the collector's scans; collect rarely."""
+    gc.freeze()
+    gc.set_threshold(*INDEXING_GC)
+
+
 def prepare(record: Record) -> tuple[dict, int] | Problem:
     """Turn one Record into (Whoosh document fields, characters), or a Problem."""
     try:
@@ -166,11 +200,12 @@ def _prepared(records, schema, workers: int):
     """Yield (record, prepare(record)) in input order, using *workers* processes."""
     if workers <= 1:
         _init_worker(schema)
-        for record in records:
-            yield record, prepare(record)
+        with few_collections():
+            for record in records:
+                yield record, prepare(record)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(schema,)) as pool:
+    with context.Pool(workers, initializer=_init_pool_worker, initargs=(schema,)) as pool:
         pending = deque()
         for batch in _batches(records):
             pending.append((batch, pool.apply_async(_prepare_batch, (batch,))))

@@ -28,10 +28,11 @@ RESULT_WAIT = 1.0  # seconds between looks at whether a worker has died
 def _write_segment(path: str, jobs, results, run_id: str, limitmb: int) -> None:
     """Worker: add the documents of every batch to a segment, and send each segment
     written: one when told to stop, and one whenever the logged postings fill memory."""
-    from .build import _init_worker, prepare
+    from .build import _init_worker, collect_rarely, prepare
 
     ix = whoosh_index.open_dir(path)
     _init_worker(ix.schema)
+    collect_rarely()  # for the process's life
     writer = PostingsWriter(ix, _lk=False, limitmb=limitmb)
     while (batch := jobs.get()) is not None:
         answers = []

@@ -5,6 +5,10 @@ tone placement three times. Here the shared part of the pipeline runs once and t
 three representations are read off its word tokens; a test checks that the items equal
 those of ``field.index(text)`` for each field. Photo captions weigh less: their tokens
 carry a boost below 1.
+
+The pass keeps each token's word and syllables in lists and counts them with Counter
+(words, pairs of adjacent syllables) or one dictionary of positions (syllables); the
+few tokens in captions are counted again to take their lighter weight off.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from whoosh import formats
@@ -32,84 +37,126 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
     *analyzer* is the word analyzer, which is the shared part of all three pipelines;
     *formats* maps each suffix to the Whoosh format whose encoding the postings use.
     """
-    word_freq: dict[str, int] = defaultdict(int)
-    pair_freq: dict[str, int] = defaultdict(int)
-    pair_weight: dict[str, float] = defaultdict(float)
-    previous = None  # the syllable before, unless punctuation came between
-    word_weight: dict[str, float] = defaultdict(float)
-    syl_pos: dict[str, list[int]] = defaultdict(list)
-    syl_weight: dict[str, float] = defaultdict(float)
-    starts = array("I")
-    ends = array("I")
-    terms: list[str] = []
+    words: list[str] = []  # each token's word
+    parts: list[list] = []  # each syllable's [text, start, end, surface]: one a position
+    gaps: list[int] = []  # positions of the first syllable after punctuation
+    weak_words: list[str] = []  # the words of caption tokens
+    weak_ranges: list[tuple[int, int]] = []  # their positions
     weak = sorted(weak_spans)
     w = 0  # index of the next weak span that may hold a token
-    position = 0
     for token in analyzer(text, positions=True, chars=True, mode="index"):
-        boost = 1.0
+        if token.gap:
+            gaps.append(len(parts))
         if weak:
             while w < len(weak) and weak[w][1] <= token.startchar:
                 w += 1
             if w < len(weak) and weak[w][0] <= token.startchar:
-                boost = CAPTION_WEIGHT
-        word_freq[token.text] += 1
-        word_weight[token.text] += boost
-        if token.gap:
-            previous = None
-        for syllable, start, end, _ in token.parts:
-            term = canonical_iy(syllable)
-            if previous is not None:
-                pair = f"{previous} {term}"
-                pair_freq[pair] += 1
-                pair_weight[pair] += boost
-            previous = term
-            syl_pos[term].append(position)
-            syl_weight[term] += boost
-            terms.append(term)
-            starts.append(start)
-            ends.append(end)
-            position += 1
+                weak_words.append(token.text)
+                weak_ranges.append((len(parts), len(parts) + len(token.parts)))
+        words.append(token.text)
+        parts += token.parts
 
-    fold_pos: dict[str, list[int]] = defaultdict(list)
-    fold_weight: dict[str, float] = defaultdict(float)
-    for term, positions in syl_pos.items():
-        folded = fold(term)
-        fold_pos[folded].extend(positions)
-        fold_weight[folded] += syl_weight[term]
+    terms = list(map(canonical_iy, [part[0] for part in parts]))
+    positions: dict[str, list[int]] = {}
+    for position, term in enumerate(terms):
+        if term in positions:
+            positions[term].append(position)
+        else:
+            positions[term] = [position]
+    pairs = Counter(pairwise(terms))  # adjacent syllables; then those across a gap out
+    for gap in gaps:
+        if gap:
+            pair = (terms[gap - 1], terms[gap])
+            pairs[pair] -= 1
+            if not pairs[pair]:
+                del pairs[pair]
+    lighter = _Lighter(terms, gaps, weak_words, weak_ranges)
 
-    fb = {suffix: fmt.field_boost for suffix, fmt in formats.items()}
-    words = _frequencies(word_freq, word_weight, fb["w"])
-    syllables = _positional(syl_pos, syl_weight, formats["s"], fb["s"])
-    folded = _positional(fold_pos, fold_weight, formats["f"], fb["f"], merge=True)
-    pairs = _frequencies(pair_freq, pair_weight, fb["b"])
+    boost = {suffix: fmt.field_boost for suffix, fmt in formats.items()}
+    syllables, folded = _positional(positions, lighter.syllables, formats, boost)
     postings = {
-        "w": Postings(words),
+        "w": Postings(_frequencies(Counter(words), lighter.words, boost["w"])),
         "s": Postings(syllables),
         "f": Postings(folded),
-        "b": Postings(pairs),
+        "b": Postings(_frequencies(pairs, lighter.pairs, boost["b"], pair=True)),
     }
+    starts = [part[1] for part in parts]
+    ends = [part[2] for part in parts]
     return postings, encode_spans(starts, ends), encode_terms(terms)
 
 
+class _Lighter:
+    """How many occurrences of each word, syllable and pair stand in photo captions."""
+
+    __slots__ = ("pairs", "syllables", "words")
+
+    def __init__(self, terms, gaps, weak_words, weak_ranges):
+        self.words = Counter(weak_words)
+        self.syllables: Counter = Counter()
+        self.pairs: Counter = Counter()
+        after_gap = set(gaps)
+        for start, end in weak_ranges:
+            for position in range(start, end):
+                self.syllables[terms[position]] += 1
+                if position and position not in after_gap:
+                    self.pairs[(terms[position - 1], terms[position])] += 1
+
+
 _PACKED = [pack_uint(n) for n in range(1024)]  # a frequency's value bytes
+_LIGHTER = 1.0 - CAPTION_WEIGHT  # what an occurrence in a caption weighs less
 
 
-def _frequencies(freqs, weights, boost):
+def _frequencies(counts, weak, boost, pair=False):
+    """Postings of a frequency-only field: term bytes, frequency, weight, value bytes.
+
+    A weight is the sum of the occurrences' boosts: 1 each, CAPTION_WEIGHT in a caption
+    (sums of halves and ones are exact in floating point, so this equals adding them).
+    """
     packed = _PACKED
-    return [
-        (t.encode("utf-8"), f, weights[t] * boost, packed[f] if f < 1024 else pack_uint(f))
-        for t, f in freqs.items()
-    ]
-
-
-def _positional(positions, weights, fmt, boost, merge=False):
-    encode = _encode_positions if type(fmt) is formats.Positions else fmt.encode
     items = []
-    for term, poslist in positions.items():
-        if merge:  # several syllables fold to one term: their positions interleave
-            poslist.sort()
-        items.append((term.encode("utf-8"), len(poslist), weights[term] * boost, encode(poslist)))
+    for term, f in counts.items():
+        weight = (f - _LIGHTER * weak[term] if weak else f) * boost
+        text = f"{term[0]} {term[1]}" if pair else term
+        items.append((text.encode("utf-8"), f, weight, packed[f] if f < 1024 else pack_uint(f)))
     return items
+
+
+def _positional(positions, weak, formats, boost):
+    """The postings of syllables and of folded syllables, which share positions.
+
+    A folded term that only one syllable of the text folds to has that syllable's value
+    bytes; where several do ("đường" and "dương"), their positions interleave.
+    """
+    encode_s = _encoder(formats["s"])
+    encode_f = _encoder(formats["f"])
+    same = encode_s is encode_f
+    syllables, by_fold = [], {}
+    for term, poslist in positions.items():
+        count = len(poslist)
+        weight = count - _LIGHTER * weak[term] if weak else float(count)
+        value = encode_s(poslist)
+        syllables.append((term.encode("utf-8"), count, weight * boost["s"], value))
+        key = fold(term)
+        if key in by_fold:
+            by_fold[key].append((poslist, weight, value))
+        else:
+            by_fold[key] = [(poslist, weight, value)]
+    folded = []
+    for key, sources in by_fold.items():
+        if len(sources) == 1:
+            poslist, weight, value = sources[0]
+            if not same:
+                value = encode_f(poslist)
+        else:
+            poslist = sorted(p for source in sources for p in source[0])
+            weight = sum(source[1] for source in sources)
+            value = encode_f(poslist)
+        folded.append((key.encode("utf-8"), len(poslist), weight * boost["f"], value))
+    return syllables, folded
+
+
+def _encoder(fmt):
+    return _encode_positions if type(fmt) is formats.Positions else fmt.encode
 
 
 def _encode_positions(poslist: list[int]) -> bytes:

@@ -56,6 +56,23 @@ def test_captions_weigh_less():
     assert weights["hội"] == 1.0 + CAPTION_WEIGHT
 
 
+def test_captions_weigh_less_in_every_representation():
+    text = "Hội nghị tổ chức.\n\nẢnh: hội nghị đường dương"
+    caption = (text.index("Ảnh"), len(text))
+    fast, _ = fast_items(text, [caption])
+    weights = {s: {t.decode(): w for t, _, w, _ in fast[s]} for s in REPRESENTATIONS}
+    assert weights["w"]["hội nghị"] == 1.0 + CAPTION_WEIGHT
+    assert weights["w"]["tổ chức"] == 1.0
+    assert weights["f"]["duong"] == 2 * CAPTION_WEIGHT  # two syllables fold to one term
+    assert weights["f"]["hoi"] == 1.0 + CAPTION_WEIGHT
+    assert weights["b"]["hội nghị"] == 1.0 + CAPTION_WEIGHT
+    assert weights["b"]["nghị đường"] == CAPTION_WEIGHT
+    assert "chức ảnh" not in weights["b"]  # the full stop parts them
+    assert "ảnh hội" not in weights["b"]  # and the colon
+    frequencies = {t.decode(): f for t, f, _, _ in fast["b"]}
+    assert frequencies["hội nghị"] == 2
+
+
 def test_spans_round_trip(seed_texts):
     text = seed_texts["002_abb0d72e086358a6"]
     _, spans = fast_items(text)
