@@ -28,6 +28,7 @@ from .schema import Postings
 from .text import canonical_iy, fold
 
 CAPTION_WEIGHT = 0.5
+STORED_LEVEL = 1  # zlib level of stored spans and terms: 6 is 3 times slower, 14 % smaller
 
 
 def analyze(text: str, analyzer, formats, weak_spans=()):
@@ -182,7 +183,7 @@ def encode_spans(starts, ends) -> bytes:
         packed.append(start - previous)
         previous = start
     packed.extend(end - start for start, end in zip(starts, ends))
-    return zlib.compress(packed.tobytes(), 6)
+    return zlib.compress(packed.tobytes(), STORED_LEVEL)
 
 
 class Spans(Sequence):
@@ -220,7 +221,7 @@ def decode_spans(data: bytes) -> Spans:
 
 def encode_terms(terms: list[str]) -> bytes:
     """Pack the syllable term (as the ``_s`` field indexes it) of each position."""
-    return zlib.compress(" ".join(terms).encode("utf-8"), 6) if terms else b""
+    return zlib.compress(" ".join(terms).encode("utf-8"), STORED_LEVEL) if terms else b""
 
 
 class Terms:
