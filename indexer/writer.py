@@ -20,11 +20,13 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from hashlib import md5
 from array import array
 from itertools import accumulate, pairwise, repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -98,11 +100,15 @@ class _FieldLog:
         add_term = rows.add
         out = postfile.file  # written straight: the position is counted here
         position = postfile.tell()
+        pending: list[bytes] = []  # blocks not yet written
         fixed = fieldobj.format.fixed_value_size()
         as_byte = _LengthBytes()
         variable = fixed is None or fixed < 0
         dumps, single = pickle.dumps, _SINGLE.pack
         for tbytes, number in sorted(self.terms.items()):
+            if len(pending) >= WRITE_EVERY:
+                out.write(b"".join(pending))
+                pending.clear()
             start, end = bounds[number], bounds[number + 1]
             if end - start == 1:  # most terms (pairs above all): _block's result, directly
                 d, w, n = doc[start], weight[start], as_byte[length[start]]
@@ -112,7 +118,7 @@ class _FieldLog:
                 header = dumps((1, d, w, 0, n, n), 2)
                 size = len(header) + len(data)
                 block = b"".join((WHOOSH3_HEADER_MAGIC, _INT.pack(-size), header, data))
-                out.write(block)
+                pending.append(block)
                 add_term(prefix + tbytes, single(0, w, 1, n, n, w, d, d, position, len(block)))
                 position += len(block)
                 continue
@@ -139,10 +145,11 @@ class _FieldLog:
                 )
                 start = stop
             data = b"".join(chunks)
-            out.write(data)
+            pending.append(data)
             info.set_extent(position, len(data))
             position += len(data)
             add_term(prefix + tbytes, info.to_bytes())
+        out.write(b"".join(pending))
         rows.close()
         fieldwriter.finish_field()
 
@@ -150,32 +157,47 @@ class _FieldLog:
 class _TermRows:
     """Rows appended to Whoosh's term table (an OrderedHashWriter), as its add() appends
     them (key and value lengths, key, value; the key's hash and the row's position
-    remembered for the hash tables written at the end), without a file call per field."""
+    remembered for the hash tables written at the end), in a few large writes."""
 
     def __init__(self, table):
         self.table = table
         self.out = table.dbfile.file
         self.position = table.dbfile.tell()
         self.last = table.lastkey
+        self.rows: list[bytes] = []
+        self.hash = _md5_low if table.hashfn is md5_hash else table.hashfn
 
     def add(self, key: bytes, value: bytes) -> None:
         if key <= self.last:
             raise ValueError(f"terms out of order: {self.last!r}..{key!r}")
         table = self.table
         table.index.append(self.position)
-        h = table.hashfn(key)
+        h = self.hash(key)
         table.buckets[h & 255].append((h, self.position))
         row = _ROW.pack(len(key), len(value)) + key + value
-        self.out.write(row)
+        self.rows.append(row)
         self.position += len(row)
         self.last = key
+        if len(self.rows) >= WRITE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write(b"".join(self.rows))
+        self.rows.clear()
 
     def close(self) -> None:
+        self.flush()
         self.table.lastkey = self.last
+
+
+def _md5_low(key: bytes) -> int:
+    """whoosh.filedb.filetables.md5_hash: the low 32 bits of the key's MD5, big-endian."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 SEGMENT_POSTINGS = 8_000_000  # logged in memory (about 100 bytes each) before a new segment
 BLOCK = 128  # postings per block, as Whoosh's codec writes them
+WRITE_EVERY = 4096  # terms' blocks or rows gathered before one write
 COMPRESS_FROM = 16  # postings in a block before it is worth compressing
 COMPRESSION = 3  # zlib level, Whoosh's
 _INT = struct.Struct("!i")
