@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .places import places_in
-from .text import fold
 
 TITLE_LENGTH = 120  # a title cut from the lead ends at a word boundary near this length
 
@@ -171,7 +170,10 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
 
 
 def _key(line: str) -> str:
-    return _NOT_ALNUM.sub("", fold(line))
+    """The line's letters and digits, folded: fold(), whose marks \\W drops anyway,
+    without its per-character loop or its cache (lines are long and seen once)."""
+    decomposed = unicodedata.normalize("NFD", line.replace("đ", "d").replace("Đ", "D"))
+    return _NOT_ALNUM.sub("", decomposed).lower()
 
 
 def _letters(text: str, count: int) -> bool:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
-from hashlib import md5
 from array import array
+from hashlib import md5
 from itertools import accumulate, pairwise, repeat
 
 import numpy as np
@@ -34,13 +34,21 @@ from whoosh.writing import SegmentWriter
 from .schema import Postings
 
 
+class _Numbers(dict):
+    """Numbers terms in the order they are first looked up (a new term costs a call)."""
+
+    def __missing__(self, term: bytes) -> int:
+        self[term] = number = len(self)
+        return number
+
+
 class _FieldLog:
     """Every posting of one field, in the order documents were added."""
 
     __slots__ = ("doc", "lengths", "term", "terms", "value_end", "values", "weight")
 
     def __init__(self):
-        self.terms: dict[bytes, int] = {}  # term -> its number
+        self.terms = _Numbers()  # term -> its number
         self.term = array("I")  # per posting: the term's number
         self.doc = array("I")  # per posting: the document number
         self.weight = array("f")
@@ -57,8 +65,7 @@ class _FieldLog:
             lengths.append(0)
             return 0
         texts, freqs, weights, values = zip(*items)
-        terms = self.terms
-        self.term.extend([terms.setdefault(t, len(terms)) for t in texts])
+        self.term.extend(map(self.terms.__getitem__, texts))
         self.doc.extend(repeat(docnum, len(texts)))
         self.weight.extend(weights)
         ends = accumulate(map(len, values), initial=len(self.values))

@@ -1,11 +1,16 @@
 """Raw article text -> Article: the five seed articles, then title, date and byline rules."""
 
+import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from indexer import articles
 from indexer.articles import TITLE_LENGTH, first_sentence, iso_date, parse
 from indexer.sources import Record, read, to_article
+from indexer.text import fold
 
 from .conftest import CORPUS
 
@@ -457,3 +462,11 @@ def test_decomposed_text_parses_the_same(seeds, raw):
     # "Unicode tổ hợp": tone marks as combining characters
     for number, article in seeds.items():
         assert parse(unicodedata.normalize("NFD", raw[number]), article.id) == article
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_line_keys_are_folded_letters_and_digits(line):
+    expected = re.sub(r"[\W_]+", "", fold(line))
+    assert articles._key(line) == expected
+    assert articles._key(unicodedata.normalize("NFD", line)) == articles._key(line)
