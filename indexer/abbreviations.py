@@ -97,6 +97,9 @@ def _parse(text: str, origin: str) -> list[tuple[list[str], str]]:
     return entries
 
 
+PLAIN = (None, False)  # what Abbreviations.about() says of a syllable that is no abbreviation
+
+
 class Abbreviations:
     """A table from abbreviation (as a tuple of syllables) to its full form as pyvi words.
 
@@ -152,6 +155,13 @@ class Abbreviations:
         except KeyError:
             return self._remember(syllable)[0]
 
+    def about(self, syllable: str) -> tuple:
+        """(lookup_one(syllable), may_begin(syllable)); PLAIN itself when both are empty."""
+        try:
+            return self._one[syllable]
+        except KeyError:
+            return self._remember(syllable)
+
     def may_begin(self, syllable: str) -> bool:
         """Tell whether *syllable* may be the first part of a longer abbreviation."""
         try:
@@ -162,7 +172,10 @@ class Abbreviations:
     def _remember(self, syllable: str):
         if len(self._one) > 100_000:
             self._one.clear()
-        found = self._one[syllable] = (self.lookup((syllable,)), self.may_continue((syllable,)))
+        found = (self.lookup((syllable,)), self.may_continue((syllable,)))
+        if found == PLAIN:
+            found = PLAIN  # one object, which the analysis compares by identity
+        self._one[syllable] = found
         return found
 
     def __getstate__(self):

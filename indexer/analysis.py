@@ -19,9 +19,9 @@ import re
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from .abbreviations import MAX_PARTS, Abbreviations
+from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
-from .text import canonical_iy, fold, normalize_syllable, roman_value
+from .text import ROMAN_NUMERALS, canonical_iy, fold, normalize_syllable
 
 # A one-letter Roman numeral (I, V, X, L) is a number only right after one of these.
 NUMERAL_CUES = frozenset(
@@ -60,12 +60,17 @@ class VietnameseTokenizer(Tokenizer):
         pos = start_pos
         gap = False
         for texts, spans in words:
-            parts = []
-            for text, (start, end) in zip(texts, spans):
-                if text.endswith(".") and len(text) > 1 and text[-2].isalpha():
-                    text, end = text[:-1], end - 1  # pyvi keeps the dot of "TP." and "Mr."
-                if _is_word(text):
-                    parts.append([text, start_char + start, start_char + end, text])
+            if len(texts) == 1 and texts[0].isalnum():  # most words: one plain syllable
+                text = texts[0]
+                start, end = spans[0]
+                parts = [[text, start_char + start, start_char + end, text]]
+            else:
+                parts = []
+                for text, (start, end) in zip(texts, spans):
+                    if text.endswith(".") and len(text) > 1 and text[-2].isalpha():
+                        text, end = text[:-1], end - 1  # pyvi keeps the dot of "TP." and "Mr."
+                    if _is_word(text):
+                        parts.append([text, start_char + start, start_char + end, text])
             if not parts:
                 gap = True
                 continue
@@ -95,8 +100,16 @@ class AbbreviationFilter(Filter):
 
     def __call__(self, tokens):
         renumber = _Renumber()
+        about = self.table.about
         pending = []  # copies of one-syllable tokens that may begin "TP . HCM"
         for token in tokens:
+            if not pending:
+                for part in token.parts:
+                    if about(part[0]) is not PLAIN:
+                        break
+                else:  # no syllable is or begins an abbreviation: the common case
+                    yield renumber(token)
+                    continue
             single = len(token.parts) == 1
             if pending and single and self._adjacent(pending[-1], token):
                 pending.append(token.copy())
@@ -199,15 +212,18 @@ class RomanNumeralFilter(Filter):
         self.cues = frozenset(cues)
 
     def __call__(self, tokens):
-        previous = ""
+        numerals = ROMAN_NUMERALS
+        previous = ""  # the syllable before, as written
         for token in tokens:
             changed = False
             for part in token.parts:
-                value = roman_value(part[0])
-                if value is not None and (len(part[0]) > 1 or previous in self.cues):
+                value = numerals.get(part[0])
+                if value is not None and (
+                    len(part[0]) > 1 or normalize_syllable(previous) in self.cues
+                ):
                     part[0] = str(value)
                     changed = True
-                previous = normalize_syllable(part[0])
+                previous = part[0]
             if changed:
                 token.text = " ".join(p[0] for p in token.parts)
             yield token

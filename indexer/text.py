@@ -120,12 +120,12 @@ def to_roman(value: int) -> str:
     return "".join(out)
 
 
-_ROMAN_TABLE = {to_roman(n): n for n in range(1, ROMAN_MAX + 1)}
+ROMAN_NUMERALS = {to_roman(n): n for n in range(1, ROMAN_MAX + 1)}  # "XIII" -> 13
 
 
 def roman_value(word: str) -> int | None:
     """Return the value of a well-formed upper-case Roman numeral in 1..89, else None."""
-    return _ROMAN_TABLE.get(word)
+    return ROMAN_NUMERALS.get(word)
 
 
 # --- NFC with offsets -----------------------------------------------------------------
