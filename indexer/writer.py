@@ -112,19 +112,26 @@ class _FieldLog:
         as_byte = _LengthBytes()
         variable = fixed is None or fixed < 0
         dumps, single = pickle.dumps, _SINGLE.pack
+        # A one-posting term's block depends on its document, weight and value only: the
+        # terms found once in a document (most of its pairs) share one.
+        singles: dict[tuple, bytes] = {}
         for tbytes, number in sorted(self.terms.items()):
             if len(pending) >= WRITE_EVERY:
                 out.write(b"".join(pending))
                 pending.clear()
             start, end = bounds[number], bounds[number + 1]
             if end - start == 1:  # most terms (pairs above all): _block's result, directly
-                d, w, n = doc[start], weight[start], as_byte[length[start]]
+                d, w = doc[start], weight[start]
                 v = values_bytes[value_start[start] : value_end[start]]
-                packed = (v,) if variable else (None if fixed == 0 else v)
-                data = dumps(((d,), None if w == 1.0 else w, packed), 2)
-                header = dumps((1, d, w, 0, n, n), 2)
-                size = len(header) + len(data)
-                block = b"".join((WHOOSH3_HEADER_MAGIC, _INT.pack(-size), header, data))
+                n = as_byte[length[start]]  # the document's: d decides it
+                block = singles.get((d, w, v))
+                if block is None:
+                    packed = (v,) if variable else (None if fixed == 0 else v)
+                    data = dumps(((d,), None if w == 1.0 else w, packed), 2)
+                    header = dumps((1, d, w, 0, n, n), 2)
+                    size = len(header) + len(data)
+                    block = b"".join((WHOOSH3_HEADER_MAGIC, _INT.pack(-size), header, data))
+                    singles[(d, w, v)] = block
                 pending.append(block)
                 add_term(prefix + tbytes, single(0, w, 1, n, n, w, d, d, position, len(block)))
                 position += len(block)
