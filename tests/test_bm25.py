@@ -74,7 +74,8 @@ def test_document_sets(searcher):
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 128])
 @pytest.mark.parametrize("weights", ["ones", "same", "varied"])
-def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weights):
+@pytest.mark.parametrize("protocol", [2, 3])  # Whoosh's writer, ours
+def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weights, protocol):
     rng = random.Random(count)
     for _ in range(20):  # deltas of every width: 1, 2 and 4 bytes in the pickle
         deltas = tuple(rng.choice([0, 1, 7, 255, 256, 65535, 65536, 10**6]) for _ in range(count))
@@ -86,7 +87,7 @@ def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weig
         }[weights]
         if weights == "varied" and len(set(stored)) == 1:
             stored = (0.5, *stored[1:]) if count > 1 else 0.5
-        data = pickle.dumps((deltas, stored, values), 2)
+        data = pickle.dumps((deltas, stored, values), protocol)
         ids, read = bm25._ids_and_weights(data, count)
         assert ids.tolist() == np.cumsum(deltas).tolist()
         expected = [1.0] * count if stored is None else stored
