@@ -133,6 +133,7 @@ def few_collections():
 
 def collect_rarely() -> None:
     """Freeze the objects alive now out of the collector's scans; collect rarely."""
+    gc.collect()  # garbage frozen would stay until gc.unfreeze()
     gc.freeze()
     gc.set_threshold(*INDEXING_GC)
 

@@ -362,3 +362,4 @@ def test_restricted_search_over_several_segments(tmp_path):
     found = ids(engine.search(q='"tổ chức xây dựng đảng"', place="Gia Lai"))
     assert set(found) == {"001_cb7a5b37da5bff54", "new"}
     assert ids(engine.search(q="tin mới", place="Gia Lai"))[0] == "new"
+    engine.close()
