@@ -76,10 +76,10 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
     boost = {suffix: fmt.field_boost for suffix, fmt in formats.items()}
     syllables, folded = _positional(positions, lighter.syllables, formats, boost)
     postings = {
-        "w": Postings(_frequencies(Counter(words), lighter.words, boost["w"])),
-        "s": Postings(syllables),
-        "f": Postings(folded),
-        "b": Postings(_frequencies(pairs, lighter.pairs, boost["b"], pair=True)),
+        "w": _frequencies(Counter(words), lighter.words, boost["w"]),
+        "s": syllables,
+        "f": folded,
+        "b": _frequencies(pairs, lighter.pairs, boost["b"], pair=True),
     }
     starts = [part[1] for part in parts]
     ends = [part[2] for part in parts]
@@ -107,53 +107,66 @@ _PACKED = [pack_uint(n) for n in range(1024)]  # a frequency's value bytes
 _LIGHTER = 1.0 - CAPTION_WEIGHT  # what an occurrence in a caption weighs less
 
 
-def _frequencies(counts, weak, boost, pair=False):
+def _frequencies(counts, weak, boost, pair=False) -> Postings:
     """Postings of a frequency-only field: term bytes, frequency, weight, value bytes.
 
     A weight is the sum of the occurrences' boosts: 1 each, CAPTION_WEIGHT in a caption
     (sums of halves and ones are exact in floating point, so this equals adding them).
     """
+    freqs = list(counts.values())
+    if weak:
+        weights = [(f - _LIGHTER * weak[term]) * boost for term, f in counts.items()]
+    else:
+        weights = [f * boost for f in freqs]
     packed = _PACKED
-    items = []
-    for term, f in counts.items():
-        weight = (f - _LIGHTER * weak[term] if weak else f) * boost
-        text = f"{term[0]} {term[1]}" if pair else term
-        items.append((text.encode("utf-8"), f, weight, packed[f] if f < 1024 else pack_uint(f)))
-    return items
+    values = [packed[f] if f < 1024 else pack_uint(f) for f in freqs]
+    terms = [f"{a} {b}" for a, b in counts] if pair else counts
+    return Postings([term.encode("utf-8") for term in terms], freqs, weights, values)
 
 
-def _positional(positions, weak, formats, boost):
+def _positional(positions, weak, formats, boost) -> tuple[Postings, Postings]:
     """The postings of syllables and of folded syllables, which share positions.
 
-    A folded term that only one syllable of the text folds to has that syllable's value
-    bytes; where several do ("đường" and "dương"), their positions interleave.
+    A folded term that only one syllable of the text folds to has that syllable's
+    frequency, weight and value bytes; where several do ("đường" and "dương"), their
+    positions interleave.
     """
     encode_s = _encoder(formats["s"])
     encode_f = _encoder(formats["f"])
-    same = encode_s is encode_f
-    syllables, by_fold = [], {}
-    for term, poslist in positions.items():
-        count = len(poslist)
-        weight = count - _LIGHTER * weak[term] if weak else float(count)
-        value = encode_s(poslist)
-        syllables.append((term.encode("utf-8"), count, weight * boost["s"], value))
-        key = fold(term)
-        if key in by_fold:
-            by_fold[key].append((poslist, weight, value))
+    lists = list(positions.values())
+    counts = [len(poslist) for poslist in lists]
+    if weak:
+        raw = [count - _LIGHTER * weak[term] for term, count in zip(positions, counts)]
+    else:
+        raw = [float(count) for count in counts]
+    values = list(map(encode_s, lists))
+    syllables = Postings(
+        [term.encode("utf-8") for term in positions],
+        counts,
+        [weight * boost["s"] for weight in raw],
+        values,
+    )
+    groups: dict[str, list[int]] = {}  # folded term -> the syllables (indexes) folding to it
+    for i, key in enumerate(map(fold, positions)):
+        if key in groups:
+            groups[key].append(i)
         else:
-            by_fold[key] = [(poslist, weight, value)]
-    folded = []
-    for key, sources in by_fold.items():
-        if len(sources) == 1:
-            poslist, weight, value = sources[0]
-            if not same:
-                value = encode_f(poslist)
+            groups[key] = [i]
+    texts, freqs, weights, folded_values = [], [], [], []
+    for key, members in groups.items():
+        if len(members) == 1:
+            i = members[0]
+            count, weight = counts[i], raw[i]
+            value = values[i] if encode_f is encode_s else encode_f(lists[i])
         else:
-            poslist = sorted(p for source in sources for p in source[0])
-            weight = sum(source[1] for source in sources)
+            poslist = sorted(p for i in members for p in lists[i])
+            count, weight = len(poslist), sum(raw[i] for i in members)
             value = encode_f(poslist)
-        folded.append((key.encode("utf-8"), len(poslist), weight * boost["f"], value))
-    return syllables, folded
+        texts.append(key.encode("utf-8"))
+        freqs.append(count)
+        weights.append(weight * boost["f"])
+        folded_values.append(value)
+    return syllables, Postings(texts, freqs, weights, folded_values)
 
 
 def _encoder(fmt):

@@ -26,18 +26,23 @@ REPRESENTATIONS = ("w", "s", "f", "b")
 
 
 class Postings:
-    """A field's postings computed ahead (in a worker process): the items of field.index()."""
+    """A field's postings computed ahead (in a worker): the items of field.index(), as
+    four columns (term bytes, frequencies, weights, value bytes)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("freqs", "texts", "values", "weights")
 
-    def __init__(self, items):
-        self.items = items
+    def __init__(self, texts: list, freqs: list, weights: list, values: list):
+        self.texts, self.freqs, self.weights, self.values = texts, freqs, weights, values
+
+    @property
+    def items(self) -> list[tuple]:
+        return list(zip(self.texts, self.freqs, self.weights, self.values))
 
     def __getstate__(self):
-        return self.items
+        return self.texts, self.freqs, self.weights, self.values
 
-    def __setstate__(self, items):
-        self.items = items
+    def __setstate__(self, state):
+        self.texts, self.freqs, self.weights, self.values = state
 
 
 class VietnameseText(fields.TEXT):

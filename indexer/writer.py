@@ -56,23 +56,24 @@ class _FieldLog:
         self.values = bytearray()
         self.lengths = array("I")  # per document number: the field's length
 
-    def add(self, docnum: int, items) -> int:
+    def add(self, docnum: int, postings: Postings) -> int:
         """Log a document's postings; return the field's length in it."""
         lengths = self.lengths
         if len(lengths) < docnum:
             lengths.extend([0] * (docnum - len(lengths)))  # documents without the field
-        if not items:
+        texts = postings.texts
+        if not texts:
             lengths.append(0)
             return 0
-        texts, freqs, weights, values = zip(*items)
         self.term.extend(map(self.terms.__getitem__, texts))
         self.doc.extend(repeat(docnum, len(texts)))
-        self.weight.extend(weights)
+        self.weight.extend(postings.weights)
+        values = postings.values
         ends = accumulate(map(len, values), initial=len(self.values))
         next(ends)  # the initial value: where this document's values begin
         self.value_end.extend(ends)
         self.values += b"".join(values)
-        length = sum(freqs)
+        length = sum(postings.freqs)
         lengths.append(length)
         return length
 
@@ -320,7 +321,7 @@ class PostingsWriter(SegmentWriter):
                     log = self._logs.get(name)
                     if log is None:
                         log = self._logs[name] = _FieldLog()
-                    length = log.add(docnum, value.items)
+                    length = log.add(docnum, value)
                     if not field.scorable:
                         length = 0
                 elif field.indexed:
