@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 from pyvi.ViTokenizer import ViTokenizer as _Pyvi
 
@@ -179,9 +180,6 @@ class _Features:
     own: dict[str, tuple[str, ...]] = {}
     left: dict[str, tuple[tuple[str, ...], ...]] = {}  # index: 2 * bigram + trigram
     right: dict[str, tuple[tuple[str, ...], ...]] = {}
-    own_score: dict[str, tuple[float, float]] = {}
-    left_score: dict[str, tuple[tuple[float, float], ...]] = {}
-    right_score: dict[str, tuple[tuple[float, float], ...]] = {}
     lower: dict[str, str] = {}
     LIMIT = 500_000  # distinct syllables remembered; a corpus has far fewer
 
@@ -204,16 +202,11 @@ class _Features:
         if len(cls.own) > cls.LIMIT:
             for table in (cls.own, cls.left, cls.right, cls.lower):
                 table.clear()
-            for table in (cls.own_score, cls.left_score, cls.right_score):
-                table.clear()
+            cls.tables = _ScoreTables()
         cls.lower[token] = lower
         cls.own[token] = tuple(own)
         cls.left[token] = _variants(tuple(left), "-1:word.bi_gram()", "-2:word.tri_gram()")
         cls.right[token] = _variants(tuple(right), "+1:word.bi_gram()", "+2:word.tri_gram()")
-        score = _WEIGHTS.score
-        cls.own_score[token] = score(cls.own[token])
-        cls.left_score[token] = tuple(map(score, cls.left[token]))
-        cls.right_score[token] = tuple(map(score, cls.right[token]))
 
     @classmethod
     def _ngrams(cls, tokens: list[str], lo: int, hi: int) -> tuple[list[bool], list[bool]]:
@@ -255,26 +248,76 @@ class _Features:
         return out
 
     @classmethod
-    def scores(cls, tokens: list[str], start: int, end: int) -> list[tuple[float, float]]:
-        """The (B_W, I_W) state scores of tokens[start:end]: the features' summed weights."""
+    def scores(cls, tokens: list[str], start: int, end: int) -> list[list[float]]:
+        """The [B_W, I_W] state scores of tokens[start:end]: the features' summed weights.
+
+        Each syllable's own features and its four neighbour variants are summed once, into
+        rows of score tables; a sentence then costs a few array lookups. The sums are added
+        in the order own, left, right, as a per-syllable loop would add them.
+        """
         lo = max(start - 2, 0)
-        pair, triple = cls._ngrams(tokens, lo, min(end + 2, len(tokens)))
-        own, left, right = cls.own_score, cls.left_score, cls.right_score
-        last = len(tokens) - 1
-        out = []
-        for i in range(start, end):
-            w = i - lo
-            b, c = own[tokens[i]]
-            if i > 0:
-                lb, lc = left[tokens[i - 1]][2 * pair[w - 1] + (i > 1 and triple[w - 2])]
-                b += lb
-                c += lc
-            if i < last:
-                rb, rc = right[tokens[i + 1]][2 * pair[w] + triple[w]]
-                b += rb
-                c += rc
-            out.append((b, c))
-        return out
+        hi = min(end + 2, len(tokens))
+        pair, triple = cls._ngrams(tokens, lo, hi)
+        tables = cls.tables  # a reset while this runs leaves this one whole
+        rows = tables.rows(tokens[lo:hi], cls)
+        own, left, right = tables.own, tables.left, tables.right  # after rows(): grown
+        bigram = np.array(pair, np.intp)
+        trigram = np.array(triple, np.intp)
+        out = own[rows[start - lo : end - lo]]
+        first = max(start, 1)  # the first syllable with a left neighbour
+        if first < end:
+            w = np.arange(first - lo, end - lo)
+            variant = 2 * bigram[w - 1]
+            variant += np.where(w + lo > 1, trigram[np.maximum(w - 2, 0)], 0)
+            out[first - start :] += left[rows[w - 1], variant]
+        stop = min(end, len(tokens) - 1)  # the syllables with a right neighbour end here
+        if start < stop:
+            w = np.arange(start - lo, stop - lo)
+            out[: stop - start] += right[rows[w + 1], 2 * bigram[w] + trigram[w]]
+        return out.tolist()
+
+
+class _ScoreTables:
+    """Per syllable, a row of summed weights: its own features (B_W, I_W), and as a left
+    and as a right neighbour in each of four variants (see _Features). Rows are added
+    under a lock; a row is written before its syllable is listed, and the arrays grow
+    before that, so a reader that looks rows up first and arrays second sees them."""
+
+    def __init__(self, capacity: int = 4096):
+        self.row: dict[str, int] = {}
+        self.own = np.zeros((capacity, 2))
+        self.left = np.zeros((capacity, 4, 2))
+        self.right = np.zeros((capacity, 4, 2))
+        self.lock = threading.Lock()
+
+    def rows(self, window: list[str], features) -> np.ndarray:
+        """The row of each syllable of *window*, adding the rows missing."""
+        row = self.row
+        try:
+            return np.fromiter(map(row.__getitem__, window), np.intp, len(window))
+        except KeyError:
+            with self.lock:
+                for token in window:
+                    if token not in row:
+                        self._add(token, features)
+            return np.fromiter(map(row.__getitem__, window), np.intp, len(window))
+
+    def _add(self, token: str, features) -> None:
+        if token not in features.own:
+            features._learn(token)
+        score = _WEIGHTS.score
+        number = len(self.row)
+        if number == len(self.own):
+            self.own = np.concatenate((self.own, np.zeros_like(self.own)))
+            self.left = np.concatenate((self.left, np.zeros_like(self.left)))
+            self.right = np.concatenate((self.right, np.zeros_like(self.right)))
+        self.own[number] = score(features.own[token])
+        self.left[number] = [score(names) for names in features.left[token]]
+        self.right[number] = [score(names) for names in features.right[token]]
+        self.row[token] = number
+
+
+_Features.tables = _ScoreTables()
 
 
 def _variants(base: tuple[str, ...], bigram: str, trigram: str) -> tuple[tuple[str, ...], ...]:

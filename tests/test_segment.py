@@ -45,6 +45,24 @@ def test_our_decoding_labels_as_crfsuite_does(seed_texts, news_sample):
     assert decided > 10
 
 
+def test_scores_equal_each_syllable_s_features_summed(seed_texts, monkeypatch):
+    # Tables that start tiny and grow while a text is read give pyvi's words, and each
+    # score is the sum of the weights of the features CRFsuite is given.
+    from pyvi import ViTokenizer
+
+    features = segment_module._Features
+    monkeypatch.setattr(features, "tables", segment_module._ScoreTables(capacity=1))
+    weights = segment_module._WEIGHTS
+    for name, text in seed_texts.items():
+        assert _pyvi_style(segment(text)) == ViTokenizer.tokenize(text).split(), name
+        tokens, _ = syllables(text)
+        start, end = 0, min(len(tokens), 60)
+        expected = [x for f in features.sentence(tokens, start, end) for x in weights.score(f)]
+        scores = [x for pair in features.scores(tokens, start, end) for x in pair]
+        assert scores == pytest.approx(expected, abs=1e-9)
+    assert len(features.tables.row) > 100
+
+
 def test_close_calls_are_left_to_crfsuite(seed_texts, monkeypatch):
     from pyvi import ViTokenizer
 
