@@ -8,6 +8,9 @@ over them: the same formula, statistics and boosts as Whoosh's BM25F.
 
 >>> round(float(bm25(idf=2.0, tf=np.array([1.0]), fl=np.array([10.0]), avgfl=10.0)[0]), 4)
 2.0
+
+Ranking adds two things to Whoosh's formula (Scorer.scores with delta and local): BM25+'s
+lower bound on a matching term's score, and a query-local IDF (see Scorer.scores).
 """
 
 from __future__ import annotations
@@ -26,6 +29,17 @@ from whoosh.system import _INT_SIZE, unpack_int
 
 B = 0.75
 K1 = 1.2
+# BM25+ (Lv & Zhai, 2011): a term that occurs at all adds at least DELTA × idf, however
+# long the document. Length normalisation otherwise lets a long passage that holds more
+# of the query's words lose to a short one holding fewer: the sentence with the answer
+# is usually the longer one.
+DELTA = 0.5
+# Query-local IDF: a second look at the terms over the LOCAL_K best documents of the first
+# sum. A term most of them hold (the topic: "Super Bowl" in every sentence about it)
+# separates them little; a term few of them hold separates them much. Its weight becomes
+# (1 − LOCAL_WEIGHT) + LOCAL_WEIGHT × its IDF among them, scaled to 0..1.
+LOCAL_K = 20
+LOCAL_WEIGHT = 0.6
 CACHE_POSTINGS = 8_000_000  # postings remembered at most, over recent terms (8 bytes each)
 PIN_POSTINGS = 24_000_000  # postings of the most frequent terms, read when a server starts
 # Fields whose postings carry positions read slowest (about 2 M postings/s against 4-6 M):
@@ -40,9 +54,12 @@ class Term(NamedTuple):
     tf: np.ndarray  # the term's weight (frequency) in each
 
 
-def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, b=B, k1=K1) -> np.ndarray:
-    """Whoosh's BM25 term score, for arrays of term frequencies and field lengths."""
-    return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl))
+def bm25(
+    idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, b=B, k1=K1, delta=0.0
+) -> np.ndarray:
+    """Whoosh's BM25 term score, for arrays of term frequencies and field lengths
+    (plus BM25+'s *delta* × idf, when given)."""
+    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)) + delta)
 
 
 class Scorer:
@@ -127,13 +144,18 @@ class Scorer:
             self._lengths[fieldname] = found
         return found
 
-    def scores(self, terms, expired=lambda: False) -> tuple[np.ndarray, bool]:
+    def scores(
+        self, terms, expired=lambda: False, delta: float = 0.0, local: int = 0
+    ) -> tuple[np.ndarray, bool]:
         """Every document's summed score over *terms* (Whoosh Term queries with boosts).
 
-        Returns the scores and whether *expired* cut the sum short.
+        Returns the scores and whether *expired* cut the sum short. With the defaults
+        this is Whoosh's BM25F; *delta* adds BM25+'s lower bound, and *local* > 0
+        reweights each term by its IDF among the *local* best documents (see LOCAL_K).
         """
         total = np.zeros(self.size, np.float64)
         searcher = self.searcher
+        parts = []
         for term in terms:
             if expired():
                 return total, True
@@ -145,8 +167,31 @@ class Scorer:
             idf = math.log(self.size / (len(ids) + 1)) + 1
             avgfl = searcher.avg_field_length(term.fieldname) or 1
             fl = self.lengths(term.fieldname)[ids]
-            total[ids] += bm25(idf, tf.astype(np.float64), fl, avgfl) * term.boost
+            score = bm25(idf, tf.astype(np.float64), fl, avgfl, delta=delta) * term.boost
+            total[ids] += score
+            if local:
+                parts.append((ids, score))
+        if local and len(parts) > 1:
+            total = self._local(total, parts, local)
         return total, False
+
+    def _local(self, total: np.ndarray, parts, k: int) -> np.ndarray:
+        """Re-sum *parts* (each term's documents and scores), each weighted by how few of
+        the *k* best documents of *total* hold it."""
+        k = min(k, self.size)
+        best = np.argpartition(-total, k - 1)[:k]
+        best = np.sort(best[total[best] > 0])
+        if len(best) < 2:
+            return total
+        held = np.zeros(self.size, bool)
+        held[best] = True
+        top = math.log((len(best) + 1) / 0.5)
+        again = np.zeros(self.size, np.float64)
+        for ids, score in parts:
+            among = int(np.count_nonzero(held[ids]))
+            idf = math.log((len(best) + 1) / (among + 0.5)) / top
+            again[ids] += score * ((1 - LOCAL_WEIGHT) + LOCAL_WEIGHT * idf)
+        return again
 
 
 def document_frequencies(reader, fieldname: str) -> dict[str, int]:

@@ -393,7 +393,9 @@ class Engine:
         if needed <= 0 or not docs.any() or deadline.expired():
             return []
         terms = [t for alternative in plan.alternatives for t in alternative.scoring]
-        keys, cut = state.scorer.scores(terms, deadline.expired)
+        keys, cut = state.scorer.scores(
+            terms, deadline.expired, delta=bm25.DELTA, local=bm25.LOCAL_K
+        )
         if cut:
             deadline.passed = True
         keys = np.round(keys, 4)

@@ -129,3 +129,41 @@ def test_postings_over_many_blocks_and_segments_equal_whooshs(many_blocks, word)
         assert len(expected) > 2 * 128 or word == "rare"  # several blocks in each segment
         assert term.ids.tolist() == [docnum for docnum, _ in expected]
         assert term.tf.tolist() == pytest.approx([weight for _, weight in expected])
+
+
+def test_bm25_plus_gives_a_matching_term_a_floor():
+    idf, fl = 2.0, np.array([5.0, 50.0, 5000.0])
+    plain = bm25.bm25(idf, np.ones(3), fl, avgfl=10.0)
+    plus = bm25.bm25(idf, np.ones(3), fl, avgfl=10.0, delta=bm25.DELTA)
+    assert plus.tolist() == pytest.approx((plain + bm25.DELTA * idf).tolist())
+    assert plain[2] < 0.01 * idf <= bm25.DELTA * idf < plus[2]  # a very long text still counts
+
+
+@pytest.fixture(scope="module")
+def topical(tmp_path_factory):
+    """Twenty documents: "topic" in eight of them, "answer" in three."""
+    ix = whoosh_index.create_in(
+        tmp_path_factory.mktemp("topical"), fields.Schema(text=fields.TEXT(), n=fields.ID())
+    )
+    with ix.writer() as writer:
+        for n in range(20):
+            words = ["filler"] * (3 + n % 4)
+            words += ["topic"] * (n < 8) + ["answer"] * (n in (6, 7, 12))
+            writer.add_document(text=" ".join(words), n=str(n))
+    return ix
+
+
+def test_a_term_held_by_every_best_document_counts_less(topical):
+    with topical.searcher() as searcher:
+        scorer = bm25.Scorer(searcher)
+        terms = [wq.Term("text", "topic"), wq.Term("text", "answer")]
+        plain, _ = scorer.scores(terms)
+        local, _ = scorer.scores(terms, local=bm25.LOCAL_K)
+        only_topic, only_answer, both = 0, 12, 6
+        # the topic is in 8 of the 11 documents scored, the answer in 3: its share grows
+        assert local[only_topic] / plain[only_topic] < local[only_answer] / plain[only_answer]
+        assert local[only_answer] / plain[only_answer] < 1.0  # nothing weighs more than before
+        assert int(np.argmax(local)) in (both, 7)  # the two holding both words lead
+        assert set(np.flatnonzero(local).tolist()) == set(np.flatnonzero(plain).tolist())
+        one, _ = scorer.scores(terms[:1], local=bm25.LOCAL_K)
+        assert one.tolist() == scorer.scores(terms[:1])[0].tolist()  # one term: nothing to weigh
