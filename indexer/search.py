@@ -393,9 +393,16 @@ class Engine:
         if needed <= 0 or not docs.any() or deadline.expired():
             return []
         terms = [t for alternative in plan.alternatives for t in alternative.scoring]
-        keys, cut = state.scorer.scores(
-            terms, deadline.expired, delta=bm25.DELTA, local=bm25.LOCAL_K
-        )
+        # A long query (a question, most of whose words no document holds) gets BM25+'s
+        # floor and weighs its words again by how many of the best documents hold each.
+        # A short one is ranked by tiers first: it keeps Whoosh's BM25F, which reads
+        # shorter documents first (and makes shorter snippets).
+        if any(alternative.tiers for alternative in plan.alternatives):
+            keys, cut = state.scorer.scores(terms, deadline.expired)
+        else:
+            keys, cut = state.scorer.scores(
+                terms, deadline.expired, delta=bm25.DELTA, local=bm25.LOCAL_K
+            )
         if cut:
             deadline.passed = True
         keys = np.round(keys, 4)
