@@ -431,7 +431,8 @@ def segment(text: str) -> list[Word]:
             if not inside[i - start] or not _joins(tokens[i - 1], tokens[i]):
                 firsts.append(i)
     firsts.append(len(tokens))
-    return [(tuple(tokens[a:b]), tuple(spans[a:b])) for a, b in itertools.pairwise(firsts)]
+    tokens, spans = tuple(tokens), tuple(spans)  # a tuple's slice is the word's tuple
+    return [(tokens[a:b], spans[a:b]) for a, b in itertools.pairwise(firsts)]
 
 
 _cache: OrderedDict[str, list[Word]] = OrderedDict()
