@@ -334,24 +334,34 @@ def _viterbi(scores: list[tuple[float, float]]) -> list[bool] | None:
     comparison closer than TIE is handed back to CRFsuite, whose decision is the reference.
     """
     bb, bi, ib, ii = _WEIGHTS.transition
+    low, high = -TIE, TIE
     b, i = scores[0]
-    back = []  # per position: did the best path into B_W, into I_W, come from I_W?
+    back = []  # per position: bit 0, did the best path into B_W come from I_W; bit 1, into I_W
     for sb, si in scores[1:]:
         to_b_from_b, to_b_from_i = b + bb, i + ib
         to_i_from_b, to_i_from_i = b + bi, i + ii
-        if abs(to_b_from_b - to_b_from_i) < TIE or abs(to_i_from_b - to_i_from_i) < TIE:
+        into_b = to_b_from_b - to_b_from_i  # its sign is the comparison's, exactly
+        into_i = to_i_from_b - to_i_from_i
+        if low < into_b < high or low < into_i < high:
             return None
-        from_i_to_b = to_b_from_i > to_b_from_b
-        from_i_to_i = to_i_from_i > to_i_from_b
-        back.append((from_i_to_b, from_i_to_i))
-        b = (to_b_from_i if from_i_to_b else to_b_from_b) + sb
-        i = (to_i_from_i if from_i_to_i else to_i_from_b) + si
+        if into_b < 0:
+            b = to_b_from_i + sb
+            step = 1
+        else:
+            b = to_b_from_b + sb
+            step = 0
+        if into_i < 0:
+            i = to_i_from_i + si
+            step |= 2
+        else:
+            i = to_i_from_b + si
+        back.append(step)
     if abs(b - i) < TIE:
         return None
     label = i > b
     path = [label]
     for step in reversed(back):
-        label = step[label]
+        label = bool(step >> label & 1)
         path.append(label)
     path.reverse()
     return path
