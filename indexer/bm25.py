@@ -180,7 +180,7 @@ class Scorer:
         the *k* best documents of *total* hold it."""
         k = min(k, self.size)
         best = np.argpartition(-total, k - 1)[:k]
-        best = np.sort(best[total[best] > 0])
+        best = best[total[best] > 0]  # only a mask is made of them: order is moot
         if len(best) < 2:
             return total
         held = np.zeros(self.size, bool)

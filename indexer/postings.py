@@ -95,6 +95,8 @@ class _Lighter:
         self.words = Counter(weak_words)
         self.syllables: Counter = Counter()
         self.pairs: Counter = Counter()
+        if not weak_ranges:  # most texts have no caption
+            return
         after_gap = set(gaps)
         for start, end in weak_ranges:
             for position in range(start, end):
