@@ -310,6 +310,7 @@ def highlight_units(
     "UBND" (Ủy ban / nhân dân) does not light up every "ban". Per syllable, a document's
     exact occurrences are marked where it has them, its folded ones otherwise; a query
     without diacritics is "exact" in its restored reading, split into words by pyvi.
+    A quoted phrase is one unit: it is marked where it stands whole, as it matched.
     """
     units = []
     for clause in parsed.clauses():
@@ -318,12 +319,14 @@ def highlight_units(
         run = analyse_text(clause.text)
         exact, sizes = run.syllables, _typed_words(run)
         if not run.accented:
-            restored = restore(run) if restore else None
+            restored = restore(run) if restore and not clause.phrase else None
             if restored:
                 exact, sizes = restored, [len(words) for words, _ in segment(" ".join(restored))]
             else:
                 exact = [None] * len(run.folded)
-        if sum(sizes) != len(run.folded):
+        if clause.phrase:  # a quoted phrase is marked only where it stands whole
+            sizes = [len(run.folded)]
+        elif sum(sizes) != len(run.folded):
             sizes = [1] * len(run.folded)
         pairs = list(zip(exact, run.folded))
         start = 0

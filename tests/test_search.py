@@ -265,6 +265,19 @@ def test_snippet_marks_original_text_through_every_route(seed_engine):
     assert "TƯ" in marked("Trung ương", "004_80203056e2d47fdc")
 
 
+@pytest.mark.parametrize("query", ['"tổ chức xây dựng"', '"to chuc xay dung"'])
+def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(seed_engine, query):
+    hits = seed_engine.search(q=query, per_page=5).hits
+    assert hits
+    for hit in hits:
+        found = marks(hit.snippet) + marks(hit.title_html)
+        assert found, hit.id  # the snippet is cut around the phrase
+        assert {m.lower() for m in found} == {"tổ chức xây dựng"}, hit.id
+    # unquoted, the same words are marked wherever each of them stands
+    loose = seed_engine.search(q=query.strip('"'), per_page=5).hits
+    assert any(m.lower() == "xây dựng" for h in loose for m in marks(h.snippet))
+
+
 @pytest.mark.parametrize(
     "query", ["Tỉnh ủy", "tinh uy", "Ủy ban nhân dân tỉnh", "khóa 13", "Trung ương", "to chuc dang"]
 )
