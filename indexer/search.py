@@ -325,10 +325,15 @@ class Engine:
             page = [(docnum, None) for docnum in by_date[start : start + request.per_page]]
         units = ranking.highlight_units(parsed, state.analyse, state.restore)
         hits = [self._hit(state, docnum, score, units) for docnum, score in page]
-        suggestion = self._suggestion(state, parsed) if request.q.strip() else None
+        total = int(np.count_nonzero(docs))
+        suggestion = None
+        if request.q.strip():
+            suggestion = self._suggestion(state, parsed) or (
+                None if total else self._loosened(state, parsed, request)
+            )
         return SearchResult(
             query=request.q,
-            total=int(np.count_nonzero(docs)),
+            total=total,
             page=request.page,
             per_page=request.per_page,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -596,6 +601,23 @@ class Engine:
         if corrected != run.syllables and holding_all(corrected) > holding_all(run.syllables):
             return _respell(clause.text, run, corrected)
         return None
+
+    def _loosened(self, state: _State, parsed, request: SearchRequest) -> str | None:
+        """For a query with operators that finds nothing: the same words without quotes,
+        field names or OR, if they find something under the same filters."""
+        if parsed.plain:
+            return None
+        words = " ".join(clause.text.strip() for clause in parsed.clauses())
+        excluded = " ".join(
+            f'-"{clause.text}"' if clause.phrase else f"-{clause.text}"
+            for clause in parsed.excluded
+        )
+        loose = " ".join(filter(None, (words, excluded)))
+        if not words or loose == request.q.strip():
+            return None
+        plan = ranking.plan(parse(loose), state.analyse, state.restore)
+        docs = self._filtered(state, self._matching(state, plan), request)
+        return loose if docs.any() else None
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""

@@ -116,6 +116,22 @@ def test_facet_and_sort(page, base_url):
     shot(page, "sorted")
 
 
+def test_a_quoted_phrase_that_finds_nothing_offers_its_words(page, base_url):
+    page.goto(base_url + "/")
+    page.fill("#q", '"hội nghị xây dựng đảng"')
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=%22"))
+    assert page.locator("#summary").inner_text().startswith("Không tìm thấy kết quả nào")
+    assert page.locator(".hit").count() == 0
+    offer = page.locator(".suggestion")
+    assert offer.inner_text() == "Thử tìm: hội nghị xây dựng đảng"
+    shot(page, "nothing-found")
+    offer.locator("a").click()
+    page.wait_for_url(re.compile(r"q=h%E1%BB%99i\+ngh%E1%BB%8B"))
+    assert page.locator(".hit").count() >= 1
+    assert page.input_value("#q") == "hội nghị xây dựng đảng"
+
+
 def test_autocomplete_with_keyboard(page, base_url):
     page.goto(base_url + "/")
     page.locator("#q").press_sequentially("to ch", delay=40)

@@ -92,7 +92,15 @@ def test_invalid_parameters_show_a_message(client):
 def test_missing_document_and_page(client):
     assert client.get("/doc/nope").status_code == 404
     response = client.get("/no/such/page")
-    assert response.status_code == 404 and "Không tìm thấy trang" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Không tìm thấy trang" in body
+    assert "kiểm tra lại đường dẫn" in body and "requested URL" not in body  # in Vietnamese
+
+
+def test_no_sort_box_when_nothing_is_found(client):
+    body = client.get("/?q=%22qwzx+blorf%22").get_data(as_text=True)
+    assert "Không tìm thấy kết quả nào" in body and 'id="sort"' not in body
+    assert 'id="sort"' in client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c").get_data(as_text=True)
 
 
 def test_static_assets_are_local(client):

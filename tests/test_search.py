@@ -339,6 +339,30 @@ def test_no_suggestion_for_a_good_query(seed_engine):
     assert seed_engine.search(q='"tổ chức"').suggestion is None
 
 
+@pytest.mark.parametrize(
+    "query, loose",
+    [
+        ('"hội nghị xây dựng đảng"', "hội nghị xây dựng đảng"),  # the words, never together
+        ('title:"Tỉnh ủy Hội nghị"', "Tỉnh ủy Hội nghị"),
+        ('"đảng hội nghị" OR "ủy tỉnh ban"', "đảng hội nghị ủy tỉnh ban"),
+        ('"hội nghị xây dựng đảng" -"Gia Lai"', 'hội nghị xây dựng đảng -"Gia Lai"'),
+    ],
+)
+def test_a_query_with_operators_that_finds_nothing_offers_its_words(seed_engine, query, loose):
+    result = seed_engine.search(q=query)
+    assert result.total == 0 and result.hits == []
+    assert result.suggestion == loose
+    assert seed_engine.search(q=loose).total > 0
+
+
+def test_nothing_offered_when_the_words_find_nothing_either(seed_engine):
+    assert seed_engine.search(q='"qưzx blorf"').suggestion is None
+    # the same filters apply to the words: a date no document has
+    assert seed_engine.search(q='"tổ chức đảng" -"tổ chức"').suggestion is None
+    result = seed_engine.search(q='"hội nghị xây dựng đảng"', date_from="1990", date_to="1990")
+    assert result.total == 0 and result.suggestion is None
+
+
 @pytest.mark.parametrize("typed", ["to ch", "tổ ch", "TO CH"])
 def test_autocomplete_ignores_diacritics(seed_engine, typed):
     assert "tổ chức" in [s.lower() for s in seed_engine.suggest(typed)]

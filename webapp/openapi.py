@@ -258,7 +258,12 @@ SPEC = {
                             "source": _FACET,
                         },
                     },
-                    "suggestion": {**_NULLABLE_STRING, "description": "Did you mean"},
+                    "suggestion": {
+                        **_NULLABLE_STRING,
+                        "description": "Did you mean: the accented reading of a query typed"
+                        " without diacritics, or a spelling correction; when a query with"
+                        " quotes, fields or OR finds nothing, its words without them",
+                    },
                     "sort": {"type": "string"},
                     "pages": {"type": "integer"},
                     "filters": {"type": "object", "additionalProperties": {"type": "string"}},
