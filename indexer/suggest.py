@@ -1,9 +1,11 @@
 """Suggestions from the index's own vocabulary: accent restoration, corrections, completions.
 
 A query typed without diacritics ("to chuc dang") is read back into its likeliest
-accented form ("tổ chức đảng") by a small Viterbi search: candidates for each syllable
-are the indexed syllables that fold to it, and adjacent candidates score by how many
-documents hold them side by side (the pair field). Corrections for unknown syllables
+accented form ("tổ chức đảng") by a small Viterbi search under a bigram language
+model: candidates for each syllable are the indexed syllables that fold to it, and a
+candidate scores by how likely it follows the one before (documents holding the two side
+by side, in the pair field, over documents holding the first), smoothed with its own
+frequency. Corrections for unknown syllables
 and completions for the word being typed come from the same vocabulary.
 """
 
@@ -17,7 +19,11 @@ from .bm25 import document_frequencies
 from .ranking import Analysed
 from .text import fold
 
-CANDIDATES = 6  # accented readings tried per folded syllable
+CANDIDATES = 8  # accented readings tried per folded syllable
+# Weight of the pair evidence against the syllable's own frequency. With 8 candidates and
+# 0.9, syllables restored right: 90.3 % (was 88.3 % with raw pair counts, 6 candidates)
+# on 800 phrases from the judged sets' questions, restored from the 35,440 news articles.
+FOLLOWS = 0.9
 COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
 
 
@@ -30,6 +36,7 @@ class Vocabulary:
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
         self._completions: list[tuple[str, float, str]] | None = None
         self._keys: list[str] = []
+        self._total: int | None = None
 
     # --- lexicons ------------------------------------------------------------------
 
@@ -53,6 +60,13 @@ class Vocabulary:
                 self._by_fold = by_fold
             return self._by_fold
 
+    @property
+    def syllable_total(self) -> int:
+        """The sum of every syllable's document frequency: the unigram model's total."""
+        if self._total is None:
+            self._total = max(1, sum(df for options in self.by_fold.values() for _, df in options))
+        return self._total
+
     def frequency(self, syllable: str) -> int:
         """Documents holding *syllable* (exact form), in title or body."""
         return sum(self.reader.doc_frequency(f, syllable) for f in ("body_s", "title_s"))
@@ -66,27 +80,24 @@ class Vocabulary:
         """Return the likeliest accented syllables for a run typed without diacritics."""
         if not run.folded or run.accented:
             return None
-        options = []
-        for folded in run.folded:
-            found = self.by_fold.get(folded, [])[:CANDIDATES]
-            options.append(found or [(folded, 1)])
-        # Viterbi over the candidates: a syllable's own frequency counts a little,
-        # the pair it forms with the one before counts most.
-        best = [(0.3 * math.log1p(df), [term]) for term, df in options[0]]
+        options = [self.by_fold.get(f, [])[:CANDIDATES] or [(f, 0)] for f in run.folded]
+        total = self.syllable_total
+
+        def follows(before: str, before_df: int, term: str, df: int) -> float:
+            """log P(term | before): the pair's share of *before*, smoothed."""
+            pair = self.pair_frequency(f"{before} {term}") / max(before_df, 1)
+            return math.log(FOLLOWS * pair + (1 - FOLLOWS) * (df + 0.5) / total)
+
+        # Viterbi: per candidate, the best reading ending in it, as (score, path, its df)
+        best = [(math.log((df + 0.5) / total), [term], df) for term, df in options[0]]
         for column in options[1:]:
-            step = []
-            for term, df in column:
-                own = 0.3 * math.log1p(df)
-                step.append(
-                    max(
-                        (
-                            score + own + math.log1p(self.pair_frequency(f"{path[-1]} {term}")),
-                            [*path, term],
-                        )
-                        for score, path in best
-                    )
+            best = [
+                max(
+                    (score + follows(path[-1], last, term, df), [*path, term], df)
+                    for score, path, last in best
                 )
-            best = step
+                for term, df in column
+            ]
         restored = max(best)[1]
         return restored if restored != run.folded else None
 

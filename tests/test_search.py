@@ -328,6 +328,32 @@ def test_did_you_mean_restores_diacritics(seed_engine):
     assert seed_engine.search(q="Tinh uy").suggestion == "Tỉnh ủy"
 
 
+def test_restoring_diacritics_weighs_what_follows_what(tmp_path):
+    """Frequent syllables do not win over a pair that always goes together.
+
+    "báo" and "nhiều" are each far more frequent than "bao" and "nhiêu", and "nhiều
+    người" is a frequent pair; but "nhiêu" follows "bao" wherever "bao" stands.
+    """
+    texts = ["Báo chí đưa tin sáng nay."] * 20 + ["Có nhiều người đến xem."] * 20
+    texts += ["Hỏi có bao nhiêu người đến?"] * 2
+    source = tmp_path / "news.jsonl"
+    source.write_text(
+        "\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    build(tmp_path / "index", [source], workers=1, quiet=True)
+    engine = Engine(tmp_path / "index")
+    try:
+        state = engine.state()
+        assert state.vocabulary.restore(state.analyse("bao nhieu nguoi")) == [
+            "bao", "nhiêu", "người"
+        ]  # fmt: skip
+        assert state.vocabulary.restore(state.analyse("bao chi")) == ["báo", "chí"]
+        assert engine.search(q="bao nhieu nguoi").suggestion == "bao nhiêu người"
+    finally:
+        engine.close()
+
+
 def test_did_you_mean_corrects_a_misspelling(seed_engine):
     assert seed_engine.search(q="hội nghi giao bam").suggestion == "hội nghị giao ban"
     assert seed_engine.search(q="tổ chưc đảng").suggestion == "tổ chức đảng"  # a wrong mark
