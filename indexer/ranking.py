@@ -324,6 +324,8 @@ def highlight_units(
                 exact, sizes = restored, [len(words) for words, _ in segment(" ".join(restored))]
             else:
                 exact = [None] * len(run.folded)
+        if not run.folded:
+            continue
         if clause.phrase:  # a quoted phrase is marked only where it stands whole
             sizes = [len(run.folded)]
         elif sum(sizes) != len(run.folded):

@@ -48,9 +48,10 @@ dates = st.one_of(
     ),
 )
 any_text = st.text(max_size=60)  # every code point hypothesis draws: controls, RTL, emoji
-words = st.lists(st.one_of(any_text, vietnamese, st.sampled_from(OPERATORS)), max_size=8).map(
-    " ".join
-)
+quoted = st.one_of(any_text, vietnamese).map(lambda text: f'"{text}"')  # a phrase of anything
+words = st.lists(
+    st.one_of(any_text, vietnamese, quoted, st.sampled_from(OPERATORS)), max_size=8
+).map(" ".join)
 value = st.one_of(words, numbers, dates, any_text, st.text(min_size=990, max_size=1010))
 pairs = st.lists(st.tuples(st.one_of(st.sampled_from(NAMES), any_text), value), max_size=6)
 

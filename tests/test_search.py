@@ -278,6 +278,12 @@ def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(seed_engine, query
     assert any(m.lower() == "xây dựng" for h in loose for m in marks(h.snippet))
 
 
+@pytest.mark.parametrize("query", ['tổ chức "😀"', 'tổ chức "\u0301"', 'title:"…" tổ chức'])
+def test_a_quoted_phrase_without_words_marks_the_other_words(seed_engine, query):
+    hits = seed_engine.search(q=query).hits
+    assert hits and all("tổ chức" in [m.lower() for m in marks(h.snippet)] for h in hits)
+
+
 @pytest.mark.parametrize(
     "query", ["Tỉnh ủy", "tinh uy", "Ủy ban nhân dân tỉnh", "khóa 13", "Trung ương", "to chuc dang"]
 )
