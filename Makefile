@@ -46,6 +46,7 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python segment_check.py
 	cd bench && ../$(BIN)/python index_speed.py --keep ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python query_speed.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python restore_accents.py --index ../$(BENCH_INDEX)
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
 
