@@ -609,9 +609,10 @@ class Engine:
             return None
         words = " ".join(clause.text.strip() for clause in parsed.clauses())
         excluded = " ".join(
-            f'-"{clause.text}"' if clause.phrase else f"-{clause.text}"
+            f"-{clause.field + ':' if clause.field else ''}"
+            + (f'"{clause.text}"' if clause.phrase else clause.text)
             for clause in parsed.excluded
-        )
+        )  # exclusions stay: only how the words must stand is loosened
         loose = " ".join(filter(None, (words, excluded)))
         if not words or loose == request.q.strip():
             return None
