@@ -604,7 +604,8 @@ class Engine:
 
     def _loosened(self, state: _State, parsed, request: SearchRequest) -> str | None:
         """For a query with operators that finds nothing: the same words without quotes,
-        field names or OR, if they find something under the same filters."""
+        field names or OR, if they find something under the same filters (and accented,
+        or spelled right, as the did-you-mean would read them)."""
         if parsed.plain:
             return None
         words = " ".join(clause.text.strip() for clause in parsed.clauses())
@@ -616,9 +617,12 @@ class Engine:
         loose = " ".join(filter(None, (words, excluded)))
         if not words or loose == request.q.strip():
             return None
-        plan = ranking.plan(parse(loose), state.analyse, state.restore)
+        parsed_loose = parse(loose)
+        plan = ranking.plan(parsed_loose, state.analyse, state.restore)
         docs = self._filtered(state, self._matching(state, plan), request)
-        return loose if docs.any() else None
+        if not docs.any():
+            return None
+        return self._suggestion(state, parsed_loose) or loose  # with its diacritics, if lost
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""

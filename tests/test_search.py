@@ -379,6 +379,7 @@ def test_no_suggestion_for_a_good_query(seed_engine):
         ('"đảng hội nghị" OR "ủy tỉnh ban"', "đảng hội nghị ủy tỉnh ban"),
         ('"hội nghị xây dựng đảng" -"Gia Lai"', 'hội nghị xây dựng đảng -"Gia Lai"'),
         ('"hội nghị xây dựng đảng" -title:Lai', "hội nghị xây dựng đảng -title:Lai"),
+        ('"hoi nghi xay dung dang"', "hội nghị xây dựng đảng"),  # and read with its marks
     ],
 )
 def test_a_query_with_operators_that_finds_nothing_offers_its_words(seed_engine, query, loose):
