@@ -132,6 +132,23 @@ def test_a_quoted_phrase_that_finds_nothing_offers_its_words(page, base_url):
     assert page.input_value("#q") == "hội nghị xây dựng đảng"
 
 
+def test_filter_by_a_date_range(page, base_url):
+    page.goto(base_url + "/?q=t%E1%BB%95+ch%E1%BB%A9c")
+    before = page.locator(".hit").count()
+    page.fill("#date_from", "2021-01-01")
+    page.fill("#date_to", "2022-12-31")
+    page.get_by_role("button", name="Lọc theo ngày").click()
+    page.wait_for_url(re.compile(r"date_from=2021-01-01.*date_to=2022-12-31"))
+    dates = page.locator(".hit time").all_inner_texts()
+    assert dates and len(dates) == page.locator(".hit").count() < before
+    assert all(d.split()[0].endswith(("/2021", "/2022")) for d in dates)
+    assert "Từ ngày: 01/01/2021" in page.locator(".active-filters").inner_text()
+    assert page.input_value("#date_from") == "2021-01-01"  # the form shows the range in use
+    assert page.input_value("#q") == "tổ chức"
+    no_sideways_scroll(page)
+    shot(page, "dates")
+
+
 def test_autocomplete_with_keyboard(page, base_url):
     page.goto(base_url + "/")
     page.locator("#q").press_sequentially("to ch", delay=40)

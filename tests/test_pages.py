@@ -8,6 +8,7 @@ import pytest
 
 from indexer.build import build
 from webapp import create_app
+from webapp.pages import date_input
 
 HOSTILE = {
     "id": "evil/<id>",
@@ -86,7 +87,39 @@ def test_hostile_document_is_inert(client):
 def test_invalid_parameters_show_a_message(client):
     response = client.get("/?page=abc")
     assert response.status_code == 400
-    assert "page must be a positive integer" in response.get_data(as_text=True)
+    assert "Số trang phải là một số nguyên dương" in response.get_data(as_text=True)
+    response = client.get("/?q=a&date_from=2023-02-30")
+    assert response.status_code == 400 and "Ngày bắt đầu không hợp lệ" in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "value, end, shown",
+    [
+        ("2023-10-02", False, "2023-10-02"),
+        ("2023", False, "2023-01-01"),
+        ("2023", True, "2023-12-31"),
+        ("2024-02", True, "2024-02-29"),
+        ("2023-02", False, "2023-02-01"),
+        ("yesterday", False, ""),
+        (None, True, ""),
+        ("2023-13", True, ""),
+    ],
+)
+def test_date_filters_fill_the_date_inputs(value, end, shown):
+    assert date_input(value, end) == shown
+
+
+def test_a_date_range_form_beside_the_facets(client):
+    body = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c&place=Gia+Lai&date_from=2022").get_data(
+        as_text=True
+    )
+    form = body[
+        body.index('<form class="dates"') : body.index("</form>", body.index('<form class="dates"'))
+    ]
+    assert 'name="date_from" value="2022-01-01"' in form and 'name="date_to" value=""' in form
+    assert 'name="place" value="Gia Lai"' in form and 'name="q" value="tổ chức"' in form
 
 
 def test_missing_document_and_page(client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -26,6 +28,22 @@ FILTER_LABELS = {
 }
 
 
+# The search page speaks Vietnamese; the API keeps its English messages for programs.
+MESSAGES = {
+    "query_too_long": "Câu tìm kiếm dài quá: tối đa 1.000 ký tự.",
+    "invalid_page": "Số trang phải là một số nguyên dương.",
+    "invalid_per_page": "Số kết quả mỗi trang phải từ 1 đến 100.",
+    "page_too_deep": "Chỉ xem được 10.000 kết quả đầu tiên: hãy thu hẹp tìm kiếm.",
+    "invalid_sort": "Cách sắp xếp không hợp lệ.",
+    "invalid_date_from": "Ngày bắt đầu không hợp lệ: hãy nhập như 2023-10-02.",
+    "invalid_date_to": "Ngày kết thúc không hợp lệ: hãy nhập như 2023-10-02.",
+    "invalid_date_range": "Ngày bắt đầu ở sau ngày kết thúc.",
+    "invalid_author": "Tên tác giả dài quá.",
+    "invalid_place": "Tên địa phương dài quá.",
+    "invalid_source": "Tên nguồn dài quá.",
+}
+
+
 def page_url(**changes) -> str:
     """The search page's URL with the current parameters, some changed (None drops one)."""
     params = {k: v for k in KEPT if (v := request.args.get(k))}
@@ -47,6 +65,22 @@ def facet_url(name: str, value: str) -> str:
     return page_url(**{name: value})
 
 
+def date_input(value: str | None, end: bool) -> str:
+    """A date filter as an <input type=date> value: 2023 -> 2023-01-01 (or -12-31 for the
+    end), 2023-02 -> 2023-02-01 (or -28); anything else (not a date) -> empty."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (value or "").strip())
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    if day:
+        return f"{year}-{month}-{day}"
+    month = month or ("12" if end else "01")
+    if not 1 <= int(month) <= 12:
+        return ""
+    last = calendar.monthrange(int(year), int(month))[1] if int(year) else 31
+    return f"{year}-{month}-{last if end else 1:02d}"
+
+
 def vi_date(value: str | None) -> str:
     """2023-10-02 -> 02/10/2023; 2020-10-13T14:21 -> 13/10/2020 14:21; 2022-07 -> 07/2022."""
     if not value:
@@ -59,7 +93,7 @@ def vi_date(value: str | None) -> str:
 
 @blueprint.app_template_global()
 def helpers():
-    return {"page_url": page_url, "facet_url": facet_url}
+    return {"page_url": page_url, "facet_url": facet_url, "date_input": date_input}
 
 
 @blueprint.app_template_filter("vi_date")
@@ -96,7 +130,7 @@ def index():
         search_request = SearchRequest.from_params(request.args)
         context["result"] = engine().search(search_request)
     except InvalidRequest as exc:
-        context["error"] = exc.message
+        context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
     except IndexNotFound:
         context["error"] = "Chưa có chỉ mục: hãy chạy `python -m indexer build` trước."
