@@ -171,7 +171,8 @@ def _search(args) -> int:
     bold = sys.stdout.isatty()
     print(f"{result.total:,} results ({result.took_ms:.1f} ms)")
     if result.suggestion:
-        print(f"Có phải bạn muốn tìm: {result.suggestion}")
+        offer = "Có phải bạn muốn tìm" if result.total else "Thử tìm"
+        print(f"{offer}: {result.suggestion}")
     first = (result.page - 1) * result.per_page
     for number, hit in enumerate(result.hits, first + 1):
         meta = " · ".join(x for x in (hit.date, hit.author, hit.source, ", ".join(hit.place)) if x)

@@ -106,6 +106,16 @@ def test_search_prints_ranked_results(built, cli):
     assert "\033[" not in result.stdout  # no terminal colours into a pipe
 
 
+def test_search_prints_what_to_try(built, cli):
+    index, _ = built
+    result = cli("search", "--index", index, "to chuc dang")
+    assert result.stdout.splitlines()[1] == "Có phải bạn muốn tìm: tổ chức đảng"
+    result = cli("search", "--index", index, '"hoi nghi xay dung dang"')
+    assert result.returncode == 0, result.stderr
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith("0 results (") and rest == ["Thử tìm: hội nghị xây dựng đảng"]
+
+
 def test_search_json(built, cli):
     index, _ = built
     result = cli("search", "--index", index, "--json", "to", "chuc", "dang")
