@@ -258,9 +258,15 @@ class Terms:
 
     def folded(self, term: str) -> list[int]:
         """The positions of the syllables that fold to *term* (as the ``_f`` field)."""
-        if self._folded is None:
-            self._folded = [fold(t) for t in self._terms]
-        return _find(self._folded, term)
+        return _find(self.sequence(folded=True), term)
+
+    def sequence(self, folded: bool = False) -> list[str]:
+        """Every syllable in position order, exact or folded."""
+        if not folded:
+            return self._terms
+        if self._folded is None:  # one fold for the whole text: it keeps the spaces
+            self._folded = fold(" ".join(self._terms)).split(" ") if self._terms else []
+        return self._folded
 
 
 def _find(items: list[str], item: str) -> list[int]:

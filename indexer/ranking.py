@@ -220,6 +220,14 @@ class Plan:
 
     alternatives: list[Alternative] = field(default_factory=list)
     excluded: list[Need] = field(default_factory=list)
+    # each text run's syllables in order, and whether they are exact (else folded):
+    # what longest_run looks for in a long query's best documents
+    sequences: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
+
+    @property
+    def long(self) -> bool:
+        """Ranked by BM25F alone, without tiers: a question, not a few words."""
+        return bool(self.alternatives) and not any(a.tiers for a in self.alternatives)
 
     @property
     def scoring(self) -> wq.Query | None:
@@ -279,6 +287,8 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
             fields = ("title",) if clause.field == "title" else TEXT
             restored = restore(run) if restore and not run.accented else None
             alternative.scoring += scoring(run, restored, fields)
+            exact = run.accented
+            result.sequences.append((tuple(run.syllables if exact else run.folded), exact))
             mask = question_mask(run)
             recall.setdefault(fields, []).extend(_kept(run.folded, mask))
             runs.append((run, restored, fields))
@@ -299,6 +309,20 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
         if need := requirement(clause, analyse_text(clause.text)):
             result.excluded.append(need)
     return result
+
+
+def longest_run(query: tuple[str, ...], text: list[str]) -> int:
+    """How many syllables of *query*, in its order, stand together somewhere in *text*."""
+    where: dict[str, list[int]] = {}
+    wanted = set(query)
+    for position, syllable in enumerate(text):
+        if syllable in wanted:
+            where.setdefault(syllable, []).append(position)
+    best, ending = 0, {}  # ending: text position -> length of the run ending there
+    for syllable in query:
+        ending = {p: ending.get(p - 1, 0) + 1 for p in where.get(syllable, ())}
+        best = max(best, *ending.values(), 0)
+    return best
 
 
 def highlight_units(

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.analysis import word_analyzer
-from indexer.ranking import analyse, question_mask, scoring
+from indexer.ranking import analyse, longest_run, question_mask, scoring
 
 ANALYZER = word_analyzer()
 
@@ -38,3 +38,19 @@ def test_names_weigh_more():
     assert boosts[("body_s", "matlin")] > boosts[("body_s", "giành")]
     assert ("body_s", "nào") not in boosts
     assert ("body_b", "thưởng nào") not in boosts  # a dropped word breaks adjacency
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "run"),
+    [
+        ("a b c d", "x a b c y d", 3),
+        ("a b c d", "d c b a", 1),  # the query's order, not any order
+        ("a b a b c", "a b c", 3),  # a repeated word restarts the run
+        ("a b", "x y", 0),
+        ("a b", "", 0),
+        ("", "a b", 0),
+        ("b c", "a b b c", 2),
+    ],
+)
+def test_longest_run_of_the_query_standing_together(query, text, run):
+    assert longest_run(tuple(query.split()), text.split()) == run

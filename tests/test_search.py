@@ -6,9 +6,11 @@ import re
 import pytest
 
 from indexer import ranking
+from indexer import search as search_module
 from indexer.build import build
 from indexer.query import parse
 from indexer.search import MAX_QUERY, Engine, InvalidRequest, SearchRequest
+from indexer.text import fold
 
 CORPUS = [
     # ids chosen so that alphabetical order never explains a ranking
@@ -246,6 +248,62 @@ def test_invalid_parameters(params, code):
     with pytest.raises(InvalidRequest) as error:
         SearchRequest.from_params(params)
     assert error.value.code == code
+
+
+LONG_QUERY = "quy định thời hạn nộp hồ sơ đăng ký kinh doanh của doanh nghiệp"
+TOGETHER_AND_APART = [
+    {
+        "id": "together",
+        "title": "Tin doanh nghiệp",
+        "text": "Luật mới quy định thời hạn nộp hồ sơ đăng ký kinh doanh là ba ngày. "
+        "Các sở sẽ hướng dẫn cụ thể.",
+    },
+    {
+        "id": "apart",  # every word, some twice, none of them together
+        "title": "Tin doanh nghiệp",
+        "text": "Doanh nghiệp hỏi về hồ sơ. Thời hạn đã hết, phải nộp lại. Kinh doanh khó, "
+        "đăng ký chậm, quy định nhiều. Hồ sơ kinh doanh của doanh nghiệp.",
+    },
+] + [
+    {  # lower down: fewer of the words, some of them together, in longer texts
+        "id": f"other{i:02d}",
+        "title": "Tin khác",
+        "text": f"Bài {i} về {'hồ sơ đăng ký kinh doanh' if i % 3 else 'doanh nghiệp'} và"
+        + " thời tiết" * (i + 1),
+    }
+    for i in range(30)
+]
+
+
+@pytest.fixture(scope="module")
+def long_engine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("together")
+    source = folder / "news.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in TOGETHER_AND_APART),
+        encoding="utf-8",
+    )
+    build(folder / "index", [source], workers=1, quiet=True)
+    engine = Engine(folder / "index")
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("typed", [LONG_QUERY, fold(LONG_QUERY)])
+def test_a_long_query_standing_together_ranks_first(long_engine, typed, monkeypatch):
+    assert ids(long_engine.search(q=typed))[:2] == ["together", "apart"]
+    monkeypatch.setattr(search_module, "RUN_GAIN", 0.0)  # by BM25F alone: the other way round
+    assert ids(long_engine.search(q=typed))[:2] == ["apart", "together"]
+
+
+def test_pages_of_a_long_query_follow_one_order(long_engine):
+    whole = ids(long_engine.search(q=LONG_QUERY, per_page=30))
+    paged = [
+        i for n in (1, 2, 3, 4) for i in ids(long_engine.search(q=LONG_QUERY, per_page=7, page=n))
+    ]
+    assert paged == whole[:28]
+    scores = [h.score for h in long_engine.search(q=LONG_QUERY, per_page=30).hits]
+    assert scores == sorted(scores, reverse=True)
 
 
 # --- snippets ----------------------------------------------------------------------------------
