@@ -28,6 +28,7 @@ FOLLOWS = 0.9
 # restorations, in half the time (pair lookups are most of it).
 RARE = 0.003
 COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
+ALPHABET = 120  # letters a correction tries in each place: Vietnamese has 89 lower-case
 
 
 class Vocabulary:
@@ -40,6 +41,8 @@ class Vocabulary:
         self._completions: list[tuple[str, float, str]] | None = None
         self._keys: list[str] = []
         self._total: int | None = None
+        self._known: dict[str, int] = {}
+        self._alphabet = ""
 
     # --- lexicons ------------------------------------------------------------------
 
@@ -56,12 +59,29 @@ class Vocabulary:
                     for term, df in self._frequencies(name):
                         counts[term] = counts.get(term, 0) + df
                 by_fold: dict[str, list[tuple[str, int]]] = {}
+                letters: dict[str, int] = {}
                 for term, df in counts.items():
                     by_fold.setdefault(fold(term), []).append((term, df))
+                    for letter in set(term):
+                        letters[letter] = letters.get(letter, 0) + df
                 for options in by_fold.values():
                     options.sort(key=lambda item: -item[1])
+                self._known = counts
+                self._alphabet = "".join(sorted(letters, key=lambda c: -letters[c])[:ALPHABET])
                 self._by_fold = by_fold
             return self._by_fold
+
+    @property
+    def known(self) -> dict[str, int]:
+        """Every indexed syllable (title or body) and how many documents hold it."""
+        self.by_fold  # noqa: B018 - built with it
+        return self._known
+
+    @property
+    def alphabet(self) -> str:
+        """The letters of the indexed syllables, the commonest first: what edits try."""
+        self.by_fold  # noqa: B018 - built with it
+        return self._alphabet
 
     @property
     def syllable_total(self) -> int:
@@ -116,14 +136,15 @@ class Vocabulary:
     # --- corrections -----------------------------------------------------------------
 
     def correct(self, syllable: str) -> str | None:
-        """Return the likeliest indexed syllable for one the index does not hold, or None."""
-        if self.frequency(syllable):
+        """Return the likeliest indexed syllable for one the index does not hold, or None.
+
+        Candidates are the indexed syllables one edit away (a letter left out, added,
+        replaced, or two swapped) and the same letters with other marks.
+        """
+        known = self.known
+        if syllable in known:
             return None
-        candidates: dict[str, int] = {}
-        for name in ("body_s", "title_s"):
-            if name in self.reader.schema:
-                for term in self.reader.terms_within(name, syllable, 1):
-                    candidates[term] = self.frequency(term)
+        candidates = {t: known[t] for t in one_edit(syllable, self.alphabet) if t in known}
         for term, df in self.by_fold.get(fold(syllable), [])[:3]:  # a wrong tone mark
             candidates[term] = max(candidates.get(term, 0), df)
         if not candidates:
@@ -175,3 +196,18 @@ class Vocabulary:
             if found:  # "to ch" found "tổ chức": do not also offer "to chiều"
                 break
         return sorted(found, key=lambda c: found[c])[:limit]
+
+
+def one_edit(word: str, letters: str):
+    """Every string one edit away from *word*: a letter deleted, two neighbours swapped,
+    a letter replaced or inserted (from *letters*)."""
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        for letter in letters:
+            yield head + letter + tail
+            if tail:
+                yield head + letter + tail[1:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
