@@ -264,8 +264,8 @@ class Terms:
         """Every syllable in position order, exact or folded."""
         if not folded:
             return self._terms
-        if self._folded is None:  # one fold for the whole text: it keeps the spaces
-            self._folded = fold(" ".join(self._terms)).split(" ") if self._terms else []
+        if self._folded is None:
+            self._folded = [fold(t) for t in self._terms]
         return self._folded
 
 
