@@ -40,7 +40,7 @@ class Vocabulary:
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
         self._completions: list[tuple[str, float, str]] | None = None
         self._keys: list[str] = []
-        self._total: int | None = None
+        self._total = 1
         self._known: dict[str, int] = {}
         self._alphabet = ""
 
@@ -51,7 +51,9 @@ class Vocabulary:
 
     @property
     def by_fold(self) -> dict[str, list[tuple[str, int]]]:
-        """Folded syllable -> [(accented syllable, documents)], most frequent first."""
+        """Folded syllable -> [(accented syllable, documents)], most frequent first.
+
+        The same pass counts what `known`, `alphabet` and `syllable_total` return."""
         with self._lock:
             if self._by_fold is None:
                 counts: dict[str, int] = {}
@@ -67,6 +69,7 @@ class Vocabulary:
                 for options in by_fold.values():
                     options.sort(key=lambda item: -item[1])
                 self._known = counts
+                self._total = max(1, sum(counts.values()))
                 self._alphabet = "".join(sorted(letters, key=lambda c: -letters[c])[:ALPHABET])
                 self._by_fold = by_fold
             return self._by_fold
@@ -86,13 +89,8 @@ class Vocabulary:
     @property
     def syllable_total(self) -> int:
         """The sum of every syllable's document frequency: the unigram model's total."""
-        if self._total is None:
-            self._total = max(1, sum(df for options in self.by_fold.values() for _, df in options))
+        self.by_fold  # noqa: B018 - built with it
         return self._total
-
-    def frequency(self, syllable: str) -> int:
-        """Documents holding *syllable* (exact form), in title or body."""
-        return sum(self.reader.doc_frequency(f, syllable) for f in ("body_s", "title_s"))
 
     def pair_frequency(self, pair: str) -> int:
         return sum(self.reader.doc_frequency(f, pair) for f in ("body_b", "title_b"))
