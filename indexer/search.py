@@ -39,7 +39,7 @@ UNDATED_LAST = 10**13  # a date_key beyond any real date
 # A long query's best RUN_RERANK documents gain RUN_GAIN of their score for each syllable
 # beyond RUN_FREE of the longest run of the query standing together in them (alqac nDCG@10
 # 0.896 -> 0.916, xquad unchanged: docs/benchmarks.md).
-RUN_RERANK = 20
+RUN_RERANK = 10
 RUN_FREE = 3
 RUN_GAIN = 0.05
 
