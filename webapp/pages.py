@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.search import InvalidRequest, SearchRequest
+from indexer.search import InvalidRequest, SearchRequest, date_bound
 from indexer.storage import IndexNotFound
 
 from . import engine
@@ -67,18 +65,15 @@ def facet_url(name: str, value: str) -> str:
 
 def date_input(value: str | None, end: bool) -> str:
     """A date filter as an <input type=date> value: 2023 -> 2023-01-01 (or -12-31 for the
-    end), 2023-02 -> 2023-02-01 (or -28); anything else (not a date) -> empty."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (value or "").strip())
-    if not match:
+    end), 2023-02 -> 2023-02-01 (or -28); anything the search refuses -> empty."""
+    try:
+        stamp = date_bound(value, "date", end)
+    except InvalidRequest:
         return ""
-    year, month, day = match.groups()
-    if day:
-        return f"{year}-{month}-{day}"
-    month = month or ("12" if end else "01")
-    if not 1 <= int(month) <= 12:
+    if stamp is None:
         return ""
-    last = calendar.monthrange(int(year), int(month))[1] if int(year) else 31
-    return f"{year}-{month}-{last if end else 1:02d}"
+    day = stamp // 10**4  # the stamp is YYYYMMDDhhmm
+    return f"{day // 10**4:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
 
 
 def vi_date(value: str | None) -> str:
