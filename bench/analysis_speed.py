@@ -42,8 +42,8 @@ def main() -> None:
 
     from pyvi import ViTokenizer
 
-    from indexer.analysis import folded_analyzer, syllable_analyzer, word_analyzer
-    from indexer.segment import segment
+    from indexer.language.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+    from indexer.language.segment import segment
 
     texts = load(args.data, args.articles)
     machine = platform.processor() or platform.machine()
@@ -56,8 +56,8 @@ def main() -> None:
             for _ in analyzer(text, positions=True, chars=True):
                 pass
 
-    from indexer.postings import analyze
-    from indexer.schema import REPRESENTATIONS, build_schema
+    from indexer.whoosh.postings import analyze
+    from indexer.whoosh.schema import REPRESENTATIONS, build_schema
 
     schema = build_schema()
     formats = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}

@@ -50,7 +50,7 @@ def main() -> int:
 
     index = args.index
     if index is None:
-        from indexer.build import build
+        from indexer.whoosh.build import build
 
         index = Path(tempfile.mkdtemp(prefix="fuzz-")) / "index"
         build(index, [ROOT / "corpus"], quiet=True)

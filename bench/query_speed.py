@@ -30,7 +30,7 @@ from common import BAOMOI, ROOT, machine, texts
 
 sys.path.insert(0, str(ROOT))
 
-from indexer.text import fold
+from indexer.language.text import fold
 from tests.servers import serving
 
 

@@ -33,9 +33,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
-from indexer.build import build
-from indexer.search import Engine, InvalidRequest, SearchRequest
-from indexer.text import fold
+from indexer.language.text import fold
+from indexer.search.engine import Engine, InvalidRequest, SearchRequest
+from indexer.whoosh.build import build
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 SETS = ("alqac2023", "xquad-r-vi")

@@ -26,8 +26,8 @@ from common import ROOT, machine
 
 sys.path.insert(0, str(ROOT))
 
-from indexer.search import Engine
-from indexer.text import canonical_iy, fold
+from indexer.language.text import canonical_iy, fold
+from indexer.search.engine import Engine
 
 SETS = ROOT.parent / "shared" / "data" / "eval"
 

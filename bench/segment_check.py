@@ -24,7 +24,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "baomoi
 def compare(item: tuple[str, str]) -> tuple[str, list[str], list[str]] | None:
     from pyvi import ViTokenizer
 
-    from indexer.segment import segment
+    from indexer.language.segment import segment
 
     doc_id, text = item
     ours = " ".join("_".join(texts) for texts, _ in segment(text)).split()

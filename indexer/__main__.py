@@ -89,13 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from . import storage
+    from .whoosh import storage
 
     try:
         if args.command in ("build", "update"):
             return _index(args)
         if args.command == "stats":
-            from .build import stats
+            from .whoosh.build import stats
 
             print(json.dumps(stats(args.index), ensure_ascii=False, indent=2))
             return 0
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _index(args) -> int:
-    from .build import build, update
+    from .whoosh.build import build, update
 
     run = build if args.command == "build" else update
     try:
@@ -147,7 +147,7 @@ def _terminal(html: str, bold: bool) -> str:
 def _search(args) -> int:
     from dataclasses import asdict
 
-    from .search import Engine, InvalidRequest, SearchRequest
+    from .search.engine import Engine, InvalidRequest, SearchRequest
 
     params = {
         "q": " ".join(args.query),

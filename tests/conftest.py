@@ -59,7 +59,7 @@ def corpus_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """An index of the seed corpus, built once and shared: only read it."""
-    from indexer.build import build
+    from indexer.whoosh.build import build
 
     index = tmp_path_factory.mktemp("seed") / "index"
     summary = build(index, [CORPUS], workers=1, quiet=True)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from whoosh import fields, query
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.abbreviations import Abbreviations
-from indexer.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from indexer.language.abbreviations import Abbreviations
+from indexer.language.analysis import folded_analyzer, syllable_analyzer, word_analyzer
 
 WORDS = word_analyzer()
 SYLLABLES = syllable_analyzer()

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.build import build
+from indexer.whoosh.build import build
 from webapp import create_app
 
 ODD_IDS = [

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import articles
-from indexer.articles import TITLE_LENGTH, first_sentence, iso_date, parse
-from indexer.sources import Record, read, to_article
-from indexer.text import fold
+from indexer.articles import parse as articles
+from indexer.articles.parse import TITLE_LENGTH, first_sentence, iso_date, parse
+from indexer.articles.sources import Record, read, to_article
+from indexer.language.text import fold
 
 from .conftest import CORPUS
 

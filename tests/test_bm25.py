@@ -10,8 +10,9 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from indexer import bm25, ranking, storage
-from indexer.docsets import DocSets
+from indexer.search import plan as ranking
+from indexer.whoosh import bm25, storage
+from indexer.whoosh.docsets import DocSets
 
 
 @pytest.fixture(scope="module")

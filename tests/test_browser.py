@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from indexer.build import build
+from indexer.whoosh.build import build
 
 from .servers import ROOT, serving
 

@@ -12,9 +12,9 @@ import time
 import pytest
 from whoosh.query import Term
 
-from indexer import build, storage, writer
-from indexer.search import Engine
-from indexer.sources import read, to_article
+from indexer.articles.sources import read, to_article
+from indexer.search.engine import Engine
+from indexer.whoosh import build, storage, writer
 
 from .conftest import CORPUS, ROOT
 

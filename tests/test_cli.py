@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from indexer import storage
 from indexer.__main__ import main
+from indexer.whoosh import storage
 
 from .conftest import CORPUS, ROOT
 

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from indexer.build import build
+from indexer.whoosh.build import build
 
 from .fuzzing import requests
 from .servers import ROOT, serving

@@ -5,9 +5,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.postings import CAPTION_WEIGHT, Terms, analyze, decode_spans, encode_spans
-from indexer.schema import REPRESENTATIONS, build_schema
-from indexer.text import fold
+from indexer.language.text import fold
+from indexer.whoosh.postings import CAPTION_WEIGHT, Terms, analyze, decode_spans, encode_spans
+from indexer.whoosh.schema import REPRESENTATIONS, build_schema
 
 SCHEMA = build_schema()
 ANALYZER = SCHEMA["body_w"].analyzer

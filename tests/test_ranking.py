@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.analysis import word_analyzer
-from indexer.ranking import analyse, longest_run, question_mask, scoring
+from indexer.language.analysis import word_analyzer
+from indexer.search.plan import analyse, longest_run, question_mask, scoring
 
 ANALYZER = word_analyzer()
 

@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-from indexer import ranking
-from indexer import search as search_module
-from indexer.build import build
-from indexer.query import parse
-from indexer.search import MAX_QUERY, Engine, InvalidRequest, SearchRequest
-from indexer.suggest import one_edit
-from indexer.text import fold
+from indexer.language.text import fold
+from indexer.search import engine as search_module
+from indexer.search import plan as ranking
+from indexer.search.engine import MAX_QUERY, Engine, InvalidRequest, SearchRequest
+from indexer.search.query import parse
+from indexer.search.suggest import one_edit
+from indexer.whoosh.build import build
 
 CORPUS = [
     # ids chosen so that alphabetical order never explains a ranking
@@ -500,7 +500,7 @@ def test_restricted_search_over_several_segments(tmp_path):
     # an update adds a segment: filters and phrases must map document numbers right
     import shutil
 
-    from indexer.build import update
+    from indexer.whoosh.build import update
 
     corpus = tmp_path / "corpus"
     shutil.copytree("corpus", corpus)

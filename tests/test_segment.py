@@ -5,8 +5,8 @@ import unicodedata
 import pycrfsuite
 import pytest
 
-from indexer import segment as segment_module
-from indexer.segment import MAX_SENTENCE, segment, syllables
+from indexer.language import segment as segment_module
+from indexer.language.segment import MAX_SENTENCE, segment, syllables
 
 
 def _pyvi_style(words):

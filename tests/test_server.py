@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from indexer.build import build
+from indexer.whoosh.build import build
 
 from .servers import ROOT, environment, serving
 

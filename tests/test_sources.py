@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from indexer.articles import Article, parse
-from indexer.sources import MAX_BYTES, Problem, Record, read, to_article
+from indexer.articles.parse import Article, parse
+from indexer.articles.sources import MAX_BYTES, Problem, Record, read, to_article
 
 from .conftest import CORPUS
 

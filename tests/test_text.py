@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from indexer.text import (
+from indexer.language.text import (
     canonical_iy,
     canonical_tone,
     fold,

@@ -4,10 +4,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.build import _init_worker, prepare
-from indexer.schema import build_schema
-from indexer.sources import read
-from indexer.writer import PostingsWriter
+from indexer.articles.sources import read
+from indexer.whoosh.build import _init_worker, prepare
+from indexer.whoosh.schema import build_schema
+from indexer.whoosh.writer import PostingsWriter
 
 from .conftest import CORPUS
 

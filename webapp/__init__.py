@@ -12,7 +12,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
-from indexer.search import Engine
+from indexer.search.engine import Engine
 
 # name: (environment variable, default, help)
 SETTINGS = {

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .articles import Article, iso_date, parse
-from .text import is_vietnamese_syllable
+from ..language.text import is_vietnamese_syllable
+from .parse import Article, iso_date, parse
 
 # Part of every content hash: raising it makes `update` re-index everything.
 FORMAT_VERSION = "1"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from whoosh import columns, fields
 
-from .abbreviations import Abbreviations
-from .analysis import (
+from ..language.abbreviations import Abbreviations
+from ..language.analysis import (
     bigram_analyzer,
     folded_analyzer,
     syllable_analyzer,

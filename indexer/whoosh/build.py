@@ -24,12 +24,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from ..articles.sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
+from ..language.abbreviations import Abbreviations
 from . import storage
-from .abbreviations import Abbreviations
 from .parallel import build_segments
 from .postings import analyze
 from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
-from .sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
 from .writer import PostingsWriter
 
 BATCH_RECORDS = 16  # records sent to a worker at once

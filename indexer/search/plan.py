@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from ..language.segment import segment
+from ..language.text import canonical_iy, fold
 from .query import Clause
 from .query import Query as Parsed
-from .segment import segment
-from .text import canonical_iy, fold
 
 # Tuned on the judged sets (bench/relevance.py; docs/benchmarks.md has the numbers).
 WEIGHTS = {

@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 from whoosh.scoring import BM25F
 
-from . import bm25, ranking, storage
-from .docsets import DocSets
-from .postings import Terms, decode_spans
+from ..language.text import fold
+from ..whoosh import bm25, storage
+from ..whoosh.docsets import DocSets
+from ..whoosh.postings import Terms, decode_spans
+from . import plan as ranking
 from .query import parse
 from .snippets import mark, matched_spans, snippet
 from .suggest import Vocabulary
-from .text import fold
 
 MAX_QUERY = 1000  # characters
 MAX_PER_PAGE = 100

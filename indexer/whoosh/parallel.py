@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .sources import Problem
+from ..articles.sources import Problem
 from .writer import PostingsWriter
 
 RESULT_WAIT = 1.0  # seconds between looks at whether a worker has died

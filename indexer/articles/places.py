@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .text import canonical_tone
+from ..language.text import canonical_tone
 
 # The 63 provinces and cities (before the 2025 mergers, which the archive predates),
 # with the other spellings news uses for them.

@@ -15,9 +15,9 @@ import bisect
 import math
 import threading
 
-from .bm25 import document_frequencies
-from .ranking import Analysed
-from .text import fold
+from ..language.text import fold
+from ..whoosh.bm25 import document_frequencies
+from .plan import Analysed
 
 CANDIDATES = 8  # accented readings tried per folded syllable
 # Weight of the pair evidence against the syllable's own frequency. With 8 candidates and

@@ -14,7 +14,7 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
-from .ranking import Need
+from ..search.plan import Need
 
 CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 

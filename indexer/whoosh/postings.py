@@ -24,8 +24,8 @@ import numpy as np
 from whoosh import formats
 from whoosh.system import pack_uint
 
+from ..language.text import canonical_iy, fold
 from .schema import Postings
-from .text import canonical_iy, fold
 
 CAPTION_WEIGHT = 0.5
 STORED_LEVEL = 1  # zlib level of stored spans and terms: 6 is 3 times slower, 14 % smaller
