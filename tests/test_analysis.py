@@ -1,25 +1,21 @@
-"""The analyzers: representations, numerals, abbreviations, offsets, pickling, properties."""
+"""The analysis: representations, numerals, abbreviations, offsets, gaps, properties."""
 
-import pickle
 import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh import fields, query
-from whoosh.filedb.filestore import RamStorage
 
 from indexer.language.abbreviations import Abbreviations
-from indexer.language.analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from indexer.language.analysis import analyse
 
-WORDS = word_analyzer()
-SYLLABLES = syllable_analyzer()
-FOLDED = folded_analyzer()
+WORDS, SYLLABLES, FOLDED, PAIRS = "words", "syllables", "folded", "pairs"
 
 
-def terms(analyzer, text, mode="index"):
-    return [t.text for t in analyzer(text, mode=mode)]
+def terms(representation, text, table=None):
+    analysis = analyse(text, table)
+    return analysis.pairs() if representation == PAIRS else getattr(analysis, representation)
 
 
 def test_three_representations():
@@ -29,10 +25,13 @@ def test_three_representations():
     assert terms(FOLDED, text) == ["ban", "to", "chuc", "tinh", "uy", "hop", "bao"]
 
 
-def test_query_mode_is_the_same_analysis():
-    text = "Tổ chức Đảng khóa XIII, UBND TP.HCM"
-    for analyzer in (WORDS, SYLLABLES, FOLDED):
-        assert terms(analyzer, text, mode="query") == terms(analyzer, text)
+def test_pairs_never_span_punctuation():
+    assert terms(PAIRS, "Lạng Sơn, Gia Lai") == ["lạng sơn", "gia lai"]
+    # an abbreviation's expansion pairs inside itself and with its neighbours, not across
+    assert terms(PAIRS, "cấp ủy, HĐND các cấp") == [
+        "cấp ủy", "hội đồng", "đồng nhân", "nhân dân", "dân các", "các cấp"
+    ]  # fmt: skip
+    assert terms(PAIRS, "Cty TNHH Hòa Phát")[:2] == ["cty trách", "trách nhiệm"]
 
 
 def test_no_stopwords_are_removed():
@@ -102,9 +101,9 @@ def test_user_abbreviations(tmp_path):
     path = tmp_path / "abbr.txt"
     path.write_text("# ours\nBCĐ, BCD = Ban Chỉ đạo\n", encoding="utf-8")
     table = Abbreviations.from_file(path)
-    analyzer = syllable_analyzer(table)
-    assert terms(analyzer, "BCĐ tỉnh") == terms(analyzer, "Ban Chỉ đạo tỉnh")
-    assert terms(analyzer, "UBND") == terms(analyzer, "Ủy ban nhân dân")  # built-ins stay
+    assert terms(SYLLABLES, "BCĐ tỉnh", table) == terms(SYLLABLES, "Ban Chỉ đạo tỉnh", table)
+    assert terms(SYLLABLES, "UBND", table) == terms(SYLLABLES, "Ủy ban nhân dân", table)
+    assert terms(SYLLABLES, "BCĐ tỉnh") == ["bcđ", "tỉnh"]  # only where the table is given
 
 
 def test_bad_abbreviation_file_is_reported(tmp_path):
@@ -116,74 +115,37 @@ def test_bad_abbreviation_file_is_reported(tmp_path):
 
 def test_positions_and_offsets():
     text = "Phó Bí thư Tỉnh uỷ, khóa XIII"
-    tokens = [
-        (t.text, t.pos, text[t.startchar : t.endchar])
-        for t in SYLLABLES(text, positions=True, chars=True)
+    analysis = analyse(text)
+    shown = [(term, text[a:b]) for term, (a, b) in zip(analysis.syllables, analysis.spans)]
+    assert shown == [
+        ("phó", "Phó"),
+        ("bí", "Bí"),
+        ("thư", "thư"),
+        ("tỉnh", "Tỉnh"),
+        ("ủy", "uỷ"),
+        ("khóa", "khóa"),
+        ("13", "XIII"),
     ]
-    assert tokens == [
-        ("phó", 0, "Phó"),
-        ("bí", 1, "Bí"),
-        ("thư", 2, "thư"),
-        ("tỉnh", 3, "Tỉnh"),
-        ("ủy", 4, "uỷ"),
-        ("khóa", 5, "khóa"),
-        ("13", 6, "XIII"),
-    ]
-    folded = [(t.text, t.pos) for t in FOLDED(text, positions=True, chars=True)]
-    assert [p for _, p in folded] == [p for _, p, _ in tokens]
+    assert analysis.gaps == [5]  # "khóa" follows the comma
+    assert analysis.words == ["phó bí thư", "tỉnh ủy", "khóa", "13"]
+    assert analysis.sizes == [3, 2, 1, 1]
+    assert analysis.starts() == [0, 3, 5, 6]
 
 
 def test_expansion_spans_the_abbreviation():
     text = "Văn phòng UBND TP.HCM"
-    spans = {(t.text, text[t.startchar : t.endchar]) for t in SYLLABLES(text, chars=True)}
+    analysis = analyse(text)
+    spans = {(term, text[a:b]) for term, (a, b) in zip(analysis.syllables, analysis.spans)}
     assert ("ủy", "UBND") in spans
     assert ("hồ", "TP.HCM") in spans
+    assert analysis.surfaces[analysis.syllables.index("ủy")] == "UBND"
+    assert analysis.surfaces[analysis.syllables.index("hồ")] is None  # TP . HCM merged
 
 
-def test_start_pos_and_start_char_are_honoured():
-    tokens = SYLLABLES("tổ chức", positions=True, chars=True, start_pos=10, start_char=100)
-    assert [(t.pos, t.startchar, t.endchar) for t in tokens] == [(10, 100, 102), (11, 103, 107)]
-
-
-def test_analyzers_pickle():
-    for analyzer in (WORDS, SYLLABLES, FOLDED, syllable_analyzer(Abbreviations("X1 = Xin chào"))):
-        copy = pickle.loads(pickle.dumps(analyzer))
-        assert copy == analyzer
-        assert terms(copy, "Tỉnh uỷ khóa XIII X1") == terms(analyzer, "Tỉnh uỷ khóa XIII X1")
-
-
-def test_whoosh_finds_each_form(tmp_path):
-    schema = fields.Schema(
-        id=fields.ID(stored=True),
-        words=fields.TEXT(analyzer=WORDS),
-        syllables=fields.TEXT(analyzer=SYLLABLES, phrase=True),
-        folded=fields.TEXT(analyzer=FOLDED, phrase=True),
-    )
-    ix = RamStorage().create_index(schema)
-    docs = {
-        "a": "Phó Bí thư Thường trực Tỉnh uỷ dự hội nghị khóa XIII của UBND tỉnh",
-        "b": "Tỉnh ủy tổ chức Đại hội 13, Ủy ban nhân dân tỉnh họp báo",
-        "c": "Đường về quê dương liễu",
-    }
-    with ix.writer() as writer:
-        for key, text in docs.items():
-            writer.add_document(id=key, words=text, syllables=text, folded=text)
-
-    def found(field, analyzer, text):
-        phrase = query.Phrase(field, terms(analyzer, text, mode="query"))
-        with ix.searcher() as searcher:
-            return {hit["id"] for hit in searcher.search(phrase)}
-
-    assert found("syllables", SYLLABLES, "Tỉnh ủy") == {"a", "b"}
-    assert found("syllables", SYLLABLES, "khoá 13") == {"a"}
-    assert found("syllables", SYLLABLES, "UBND tỉnh") == {"a", "b"}
-    assert found("syllables", SYLLABLES, "uỷ ban nhân dân tỉnh") == {"a", "b"}
-    assert found("syllables", SYLLABLES, "họp") == {"b"}  # a syllable of "họp báo"
-    assert found("folded", FOLDED, "tinh uy") == {"a", "b"}
-    assert found("folded", FOLDED, "duong") == {"c"}
-    assert found("syllables", SYLLABLES, "đường") == {"c"}
-    with ix.searcher() as searcher:
-        assert {h["id"] for h in searcher.search(query.Term("words", "tổ chức"))} == {"b"}
+def test_accented():
+    assert analyse("tổ chức").accented
+    assert not analyse("to chuc").accented
+    assert not analyse("").accented
 
 
 # --- Properties ------------------------------------------------------------------------
@@ -200,24 +162,21 @@ def _nfc(text):
 
 
 def _check_offsets(text):
-    for token in SYLLABLES(text, positions=True, chars=True):
-        assert 0 <= token.startchar < token.endchar <= len(text)
-        if token.surface is not None:  # None: several abbreviation syllables merged
-            assert _nfc(text[token.startchar : token.endchar]) == token.surface
-    for token in WORDS(text, chars=True):
-        sliced = _nfc(text[token.startchar : token.endchar])
-        first, last = token.parts[0][3], token.parts[-1][3]
-        if first is not None and last is not None:
-            assert sliced.startswith(first)
-            assert sliced.endswith(last)
+    analysis = analyse(text)
+    n = len(analysis.syllables)
+    assert len(analysis.folded) == len(analysis.spans) == len(analysis.surfaces) == n
+    assert sum(analysis.sizes) == n == len(analysis.words) + sum(s - 1 for s in analysis.sizes)
+    for (start, end), surface in zip(analysis.spans, analysis.surfaces):
+        assert 0 <= start < end <= len(text)
+        if surface is not None:  # None: several abbreviation syllables merged
+            assert _nfc(text[start:end]) == surface
+    assert all(0 <= gap < n for gap in analysis.gaps)
+    assert len(analysis.pairs()) == max(n - 1, 0) - len([g for g in analysis.gaps if g])
 
 
 @settings(max_examples=300, deadline=None)
 @given(any_text)
 def test_any_text_analyses_and_offsets_slice_the_surface(text):
-    for analyzer in (WORDS, SYLLABLES, FOLDED):
-        list(analyzer(text, positions=True, chars=True, mode="index"))
-        list(analyzer(text, mode="query"))
     _check_offsets(text)
 
 
@@ -232,8 +191,8 @@ def test_vietnamese_text_offsets(text):
 @given(vietnamese_text)
 def test_nfd_input_behaves_like_nfc(text):
     nfc, nfd = _nfc(text), unicodedata.normalize("NFD", text)
-    for analyzer in (WORDS, SYLLABLES, FOLDED):
-        assert terms(analyzer, nfd) == terms(analyzer, nfc)
+    for representation in (WORDS, SYLLABLES, FOLDED, PAIRS):
+        assert terms(representation, nfd) == terms(representation, nfc)
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,8 +10,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from indexer.language.analysis import analyse
 from indexer.search import plan as ranking
 from indexer.whoosh import bm25, storage
+from indexer.whoosh.analyzers import table_of
 from indexer.whoosh.docsets import DocSets
 
 
@@ -22,7 +24,7 @@ def searcher(seed_index):
 
 
 def _terms(searcher, text):
-    run = ranking.analyse(text, searcher.schema["body_w"].analyzer)
+    run = analyse(text, table_of(searcher.schema))
     return ranking.scoring(run)
 
 

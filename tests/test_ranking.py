@@ -2,14 +2,12 @@
 
 import pytest
 
-from indexer.language.analysis import word_analyzer
-from indexer.search.plan import analyse, longest_run, question_mask, scoring
-
-ANALYZER = word_analyzer()
+from indexer.language.analysis import analyse
+from indexer.search.plan import longest_run, question_mask, scoring
 
 
 def kept(text):
-    run = analyse(text, ANALYZER)
+    run = analyse(text)
     return [s for s, dropped in zip(run.syllables, question_mask(run)) if not dropped]
 
 
@@ -33,7 +31,7 @@ def test_question_words_do_not_score(query, expected):
 
 
 def test_names_weigh_more():
-    run = analyse("Marlee Matlin đã giành được giải thưởng nào?", ANALYZER)
+    run = analyse("Marlee Matlin đã giành được giải thưởng nào?")
     boosts = {(q.fieldname, q.text): q.boost for q in scoring(run)}
     assert boosts[("body_s", "matlin")] > boosts[("body_s", "giành")]
     assert ("body_s", "nào") not in boosts

@@ -1,23 +1,29 @@
-"""Whoosh analyzers for Vietnamese: pyvi words, syllables and folded syllables.
+"""How Vietnamese text becomes terms: the one analysis that indexing and searching share.
 
-Each analyzer is a pipeline joined with ``|``, tokenizer first, and the same pipeline
-runs at index time and at query time: this module is the one definition of how
-Vietnamese text becomes terms. A word token carries its syllables in ``token.parts``,
-a list of ``[text, startchar, endchar, surface]``, so filters that rewrite syllables
-(numerals, abbreviations, tone marks) keep exact offsets into the original text and the
-syllable as written (``surface``, NFC; None where several abbreviation syllables merged).
+`analyse` runs a text through four small steps, each a function over a list of words:
+pyvi segmentation with offsets (`words_of`), abbreviations written out
+(`expand_abbreviations`), Roman numerals as numbers (`convert_numerals`), lower case and
+one tone placement (`normalize`). The `Analysis` it returns holds every representation
+the index stores and the query asks for, position by position:
 
->>> [t.text for t in word_analyzer()("Tỉnh uỷ họp bàn nhân sự khóa XIII")]
-['tỉnh ủy', 'họp', 'bàn', 'nhân sự', 'khóa', '13']
->>> [t.text for t in folded_analyzer()("UBND TP.HCM")]
-['uy', 'ban', 'nhan', 'dan', 'thanh', 'pho', 'ho', 'chi', 'minh']
+>>> a = analyse("Tỉnh uỷ họp, khóa XIII")
+>>> a.words
+['tỉnh ủy', 'họp', 'khóa', '13']
+>>> a.syllables, a.folded
+(['tỉnh', 'ủy', 'họp', 'khóa', '13'], ['tinh', 'uy', 'hop', 'khoa', '13'])
+>>> a.pairs()
+['tỉnh ủy', 'ủy họp', 'khóa 13']
+
+Pairs never span punctuation ("họp, khóa" is no pair), and each syllable keeps its
+character span in the text as given (NFD or not), so marks land on what the reader sees.
 """
 
 from __future__ import annotations
 
 import re
-
-from whoosh.analysis import Filter, Token, Tokenizer
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
@@ -28,304 +34,265 @@ NUMERAL_CUES = frozenset(
     "quý khóa kỳ kì phần chương mục tập thứ kỷ kỉ hạng loại cấp vùng đợt bậc nhóm đoạn hội".split()
 )
 
-
 _is_word = re.compile(r"[^\W_]").search  # has a letter or a digit
 
+# A syllable while the steps run: [text, start, end, surface]. `surface` is the syllable
+# as written (NFC), None where several written syllables became one abbreviation.
+Part = list
 
-class VietnameseTokenizer(Tokenizer):
-    """Split text into pyvi words; each token's ``parts`` are its syllables with offsets.
 
-    Punctuation is dropped; the token after it has ``gap`` set. Offsets always point
-    into the text as given, whatever its normalization form.
+class Word:
+    """A pyvi word during analysis: its syllables, and whether punctuation comes before it."""
+
+    __slots__ = ("gap", "parts")
+
+    def __init__(self, parts: list[Part], gap: bool = False):
+        self.parts = parts
+        self.gap = gap
+
+
+@dataclass
+class Analysis:
+    """A text's terms in every representation, and where each syllable stands in the text.
+
+    Per word: `words` (the pyvi compound, tone-normalized, "tỉnh ủy") and `sizes` (its
+    syllables). Per syllable position: `syllables` (i/y unified: "kỹ" for "kĩ"),
+    `folded` (no diacritics), `spans` (start, end in the text) and `surfaces` (as
+    written). `gaps` lists the positions that follow punctuation.
     """
 
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
+    words: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    syllables: list[str] = field(default_factory=list)
+    folded: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    surfaces: list[str | None] = field(default_factory=list)
+    gaps: list[int] = field(default_factory=list)
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = segment_cached(value) if tokenize else [((value,), ((0, len(value)),))]
-        pos = start_pos
+    @property
+    def accented(self) -> bool:
+        """Does the text carry any diacritic (a query typed with Vietnamese keys)?"""
+        return any(f != s for f, s in zip(self.folded, self.syllables))
+
+    def starts(self) -> list[int]:
+        """The position of each word's first syllable."""
+        found, position = [], 0
+        for size in self.sizes:
+            found.append(position)
+            position += size
+        return found
+
+    def pair_positions(self) -> list[int]:
+        """The positions p whose syllable pairs with the one before (p - 1, p): every
+        position but the first and those after punctuation."""
+        after_gap = set(self.gaps)
+        return [p for p in range(1, len(self.syllables)) if p not in after_gap]
+
+    def pairs(self, terms: list[str] | None = None, dropped: list[bool] | None = None) -> list[str]:
+        """Adjacent syllables as "a b" terms, never across punctuation.
+
+        *terms* replaces the syllables position by position (the folded forms, an
+        accented reading); a position *dropped* pairs with neither neighbour.
+        """
+        terms = self.syllables if terms is None else terms
+        return [
+            f"{terms[p - 1]} {terms[p]}"
+            for p in self.pair_positions()
+            if dropped is None or not (dropped[p - 1] or dropped[p])
+        ]
+
+
+def words_of(text: str) -> list[Word]:
+    """pyvi's words of *text* with their syllables' offsets; punctuation only sets gaps.
+
+    >>> [[p[0] for p in w.parts] for w in words_of("Hà Nội, TP. HCM")]
+    [['Hà', 'Nội'], ['TP'], ['HCM']]
+    """
+    words = []
+    gap = False
+    for texts, spans in segment_cached(text):
+        if len(texts) == 1 and texts[0].isalnum():  # most words: one plain syllable
+            syllable = texts[0]
+            start, end = spans[0]
+            parts = [[syllable, start, end, syllable]]
+        else:
+            parts = []
+            for syllable, (start, end) in zip(texts, spans):
+                if syllable.endswith(".") and len(syllable) > 1 and syllable[-2].isalpha():
+                    syllable, end = syllable[:-1], end - 1  # pyvi keeps the dot of "TP." and "Mr."
+                if _is_word(syllable):
+                    parts.append([syllable, start, end, syllable])
+        if not parts:
+            gap = True
+            continue
+        words.append(Word(parts, gap))
         gap = False
-        for texts, spans in words:
-            if len(texts) == 1 and texts[0].isalnum():  # most words: one plain syllable
-                text = texts[0]
-                start, end = spans[0]
-                parts = [[text, start_char + start, start_char + end, text]]
-            else:
-                parts = []
-                for text, (start, end) in zip(texts, spans):
-                    if text.endswith(".") and len(text) > 1 and text[-2].isalpha():
-                        text, end = text[:-1], end - 1  # pyvi keeps the dot of "TP." and "Mr."
-                    if _is_word(text):
-                        parts.append([text, start_char + start, start_char + end, text])
-            if not parts:
-                gap = True
-                continue
-            token.parts = parts
-            token.text = parts[0][0] if len(parts) == 1 else " ".join([p[0] for p in parts])
-            token.gap, gap = gap, False
-            token.startchar, token.endchar = parts[0][1], parts[-1][2]
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = pos
-                pos += 1
-            yield token
+    return words
 
 
-class AbbreviationFilter(Filter):
-    """Replace an abbreviation with its full form, each word spanning the abbreviation.
+def expand_abbreviations(words: list[Word], table: Abbreviations) -> list[Word]:
+    """Write each abbreviation out as its full form, each word spanning the abbreviation.
 
-    Running at index and at query time, this lets "UBND" and "Ủy ban nhân dân" find
-    each other both ways. Positions are renumbered, as one token may become several.
+    Both sides run this, so "UBND" and "Ủy ban nhân dân" find each other either way; an
+    abbreviation written in parts ("TP . HCM", "KT-XH") is looked up whole.
+
+    >>> [[p[0] for p in w.parts] for w in expand_abbreviations(words_of("UBND TP.HCM"), _TABLE)]
+    [['Ủy', 'ban'], ['nhân', 'dân'], ['Thành', 'phố'], ['Hồ', 'Chí', 'Minh']]
     """
-
-    def __init__(self, table: Abbreviations | None = None):
-        self.table = table if table is not None else Abbreviations()
-
-    def __call__(self, tokens):
-        renumber = _Renumber()
-        about = self.table.about
-        pending = []  # copies of one-syllable tokens that may begin "TP . HCM"
-        for token in tokens:
-            if not pending:
-                for part in token.parts:
-                    if about(part[0]) is not PLAIN:
-                        break
-                else:  # no syllable is or begins an abbreviation: the common case
-                    yield renumber(token)
-                    continue
-            single = len(token.parts) == 1
-            if pending and single and self._adjacent(pending[-1], token):
-                pending.append(token.copy())
-                if len(pending) < MAX_PARTS and self.table.may_continue(self._key(pending)):
-                    continue
-                yield from self._flush(pending, renumber)
-                pending = []
+    out: list[Word] = []
+    about = table.about
+    pending: list[Word] = []  # one-syllable words that may begin "TP . HCM"
+    for word in words:
+        if not pending and all(about(part[0]) is PLAIN for part in word.parts):
+            out.append(word)  # no syllable is or begins an abbreviation: the common case
+            continue
+        single = len(word.parts) == 1
+        if pending and single and word.parts[0][1] - pending[-1].parts[-1][2] <= 1:
+            pending.append(word)  # adjacent: "TP.HCM", "TP HCM", "KT-XH"
+            if len(pending) < MAX_PARTS and table.may_continue(_key(pending)):
                 continue
-            if pending:
-                yield from self._flush(pending, renumber)
-                pending = []
-            if single and self.table.may_begin(token.parts[0][0]):
-                pending = [token.copy()]
-                continue
-            yield from self._expand(token, renumber)
+            _flush(pending, table, out)
+            pending = []
+            continue
         if pending:
-            yield from self._flush(pending, renumber)
+            _flush(pending, table, out)
+            pending = []
+        if single and table.may_begin(word.parts[0][0]):
+            pending = [word]
+            continue
+        _expand(word, table, out)
+    if pending:
+        _flush(pending, table, out)
+    return out
 
-    @staticmethod
-    def _key(tokens) -> tuple[str, ...]:
-        return tuple(t.parts[0][0] for t in tokens)
 
-    @staticmethod
-    def _adjacent(before, after) -> bool:
-        return after.parts[0][1] - before.parts[-1][2] <= 1  # "TP.HCM", "TP HCM", "KT-XH"
+def _key(words: list[Word]) -> tuple[str, ...]:
+    return tuple(w.parts[0][0] for w in words)
 
-    def _flush(self, pending, renumber):
-        i = 0
-        while i < len(pending):
-            for j in range(len(pending), i + 1, -1):
-                full = self.table.lookup(self._key(pending[i:j]))
-                if full is not None:
-                    first, last = pending[i], pending[j - 1]
-                    surface = first.parts[0][3] if i + 1 == j else None
-                    start, end = first.parts[0][1], last.parts[0][2]
-                    yield from self._emit(first, full, start, end, surface, renumber)
-                    i = j
-                    break
-            else:
-                yield from self._expand(pending[i], renumber)
-                i += 1
 
-    def _expand(self, token, renumber):
-        parts = token.parts
-        lookup = self.table.lookup_one
-        for part in parts:
-            if lookup(part[0]):
-                break
-        else:  # no abbreviation in the word: the common case
-            yield renumber(token)
-            return
-        run = []  # syllables of the word that are not abbreviations, kept as one word
-        for part in [*parts, None]:
-            full = lookup(part[0]) if part else None
-            if full is None and part is not None:
-                run.append(part)
-                continue
-            if run:
-                token.parts = run
-                token.text = " ".join(p[0] for p in run)
-                token.startchar, token.endchar = run[0][1], run[-1][2]
-                yield renumber(token)
-                run = []
+def _flush(pending: list[Word], table: Abbreviations, out: list[Word]) -> None:
+    """Write out words that may have begun an abbreviation: the longest runs that are one."""
+    i = 0
+    while i < len(pending):
+        for j in range(len(pending), i + 1, -1):
+            full = table.lookup(_key(pending[i:j]))
             if full is not None:
-                yield from self._emit(token, full, part[1], part[2], part[3], renumber)
-
-    @staticmethod
-    def _emit(token, full, start, end, surface, renumber):
-        for word in full:
-            token.parts = [[syllable, start, end, surface] for syllable in word]
-            token.text = " ".join(word)
-            token.startchar, token.endchar = start, end
-            yield renumber(token)
-            token.gap = False
+                start, end = pending[i].parts[0][1], pending[j - 1].parts[0][2]
+                _emit(full, start, end, None, pending[i].gap, out)
+                i = j
+                break
+        else:
+            _expand(pending[i], table, out)
+            i += 1
 
 
-class _Renumber:
-    """Give tokens consecutive positions from the first one seen."""
+def _expand(word: Word, table: Abbreviations, out: list[Word]) -> None:
+    """Write out the syllables of one word that are abbreviations; the others stay a word."""
+    lookup = table.lookup_one
+    if not any(lookup(part[0]) for part in word.parts):
+        out.append(word)
+        return
+    gap = word.gap
+    run: list[Part] = []  # syllables of the word that are no abbreviation, kept as one word
+    for part in [*word.parts, None]:
+        full = lookup(part[0]) if part is not None else None
+        if full is None and part is not None:
+            run.append(part)
+            continue
+        if run:
+            out.append(Word(run, gap))
+            gap, run = False, []
+        if full is not None:
+            _emit(full, part[1], part[2], part[3], gap, out)
+            gap = False
 
-    def __init__(self):
-        self.next = None
 
-    def __call__(self, token):
-        if token.positions:
-            if self.next is None:
-                self.next = token.pos
-            token.pos = self.next
-            self.next += 1
-        return token
+def _emit(full, start: int, end: int, surface, gap: bool, out: list[Word]) -> None:
+    for words in full:
+        out.append(Word([[syllable, start, end, surface] for syllable in words], gap))
+        gap = False
 
 
-class RomanNumeralFilter(Filter):
-    """Write Roman numerals as Arabic ones: "khóa XIII" and "khóa 13" become the same.
+def convert_numerals(words: list[Word], cues=NUMERAL_CUES) -> list[Word]:
+    """Write Roman numerals as Arabic ones, so "khóa XIII" and "khóa 13" are the same.
 
-    A numeral of two or more letters is always converted; I, V, X and L alone only
-    after a cue word (quý I, khóa X, lần thứ V), so that a letter stays a letter.
+    A numeral of two or more letters always converts; I, V, X and L alone only after a
+    cue word (quý I, khóa X, lần thứ V), so that a letter stays a letter.
+
+    >>> [w.parts[0][0] for w in convert_numerals(words_of("Xã X khóa X XIV"))]
+    ['Xã', 'X', 'khóa', '10', '14']
     """
-
-    def __init__(self, cues=NUMERAL_CUES):
-        self.cues = frozenset(cues)
-
-    def __call__(self, tokens):
-        numerals = ROMAN_NUMERALS
-        previous = ""  # the syllable before, as written
-        for token in tokens:
-            changed = False
-            for part in token.parts:
-                value = numerals.get(part[0])
-                if value is not None and (
-                    len(part[0]) > 1 or normalize_syllable(previous) in self.cues
-                ):
-                    part[0] = str(value)
-                    changed = True
-                previous = part[0]
-            if changed:
-                token.text = " ".join(p[0] for p in token.parts)
-            yield token
+    numerals = ROMAN_NUMERALS
+    previous = ""  # the syllable before, as written
+    for word in words:
+        for part in word.parts:
+            value = numerals.get(part[0])
+            if value is not None and (len(part[0]) > 1 or normalize_syllable(previous) in cues):
+                part[0] = str(value)
+            previous = part[0]
+    return words
 
 
-class NormalizeFilter(Filter):
-    """Lower-case every syllable and place tone marks one way (hoà, hòa -> hòa)."""
+def normalize(words: list[Word]) -> list[Word]:
+    """Lower-case every syllable and place tone marks one way (hoà, hòa -> hòa).
 
-    def __call__(self, tokens):
-        for token in tokens:
-            parts = token.parts
-            if len(parts) == 1:
-                part = parts[0]
-                part[0] = token.text = normalize_syllable(part[0])
-            else:
-                for part in parts:
-                    part[0] = normalize_syllable(part[0])
-                token.text = " ".join([p[0] for p in parts])
-            yield token
-
-
-class SyllableFilter(Filter):
-    """Split each word into its syllables, one position each, so "họp" finds "họp báo"."""
-
-    def __call__(self, tokens):
-        pos = None
-        for token in tokens:
-            parts = token.parts
-            if token.positions and pos is None:
-                pos = token.pos
-            for text, start, end, surface in parts:
-                token.text = text
-                token.surface = surface
-                token.startchar, token.endchar = start, end
-                if token.positions:
-                    token.pos = pos
-                    pos += 1
-                yield token
-                token.gap = False  # only the first syllable of a word follows punctuation
-
-
-class BigramFilter(Filter):
-    """Join each syllable to the next one ("tổ chức", "chức đảng"): cheap proximity.
-
-    Pairs never span punctuation, so "Hà Nội, Hải Phòng" yields no "nội hải".
+    >>> [w.parts[0][0] for w in normalize(words_of("HOÀ Khoá"))]
+    ['hòa', 'khóa']
     """
-
-    def __call__(self, tokens):
-        previous = None  # (text, startchar, pos) of the syllable before
-        for token in tokens:
-            current = (token.text, token.startchar, token.pos if token.positions else None)
-            if previous is not None and not token.gap:
-                token.text = f"{previous[0]} {current[0]}"
-                token.startchar = previous[1]
-                if token.positions:
-                    token.pos = previous[2]
-                yield token
-            previous = current
+    for word in words:
+        for part in word.parts:
+            part[0] = normalize_syllable(part[0])
+    return words
 
 
-class SpellingVariantFilter(Filter):
-    """Spell lone i/y after h, k, l, m, s, t, qu one way: kĩ = kỹ, lí = lý, qui = quy."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = canonical_iy(token.text)
-            yield token
-
-
-class FoldFilter(Filter):
-    """Remove every diacritic (đ -> d): the form of a query typed without Vietnamese keys."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token
-
-
-def _base(abbreviations: Abbreviations | None):
-    return (
-        VietnameseTokenizer()
-        | AbbreviationFilter(abbreviations)
-        | RomanNumeralFilter()
-        | NormalizeFilter()
-    )
-
-
-def word_analyzer(abbreviations: Abbreviations | None = None):
-    """Terms are pyvi words (a compound is one term, "tổ chức"), spelled as written."""
-    return _base(abbreviations)
+def analysis_of(words: list[Word]) -> Analysis:
+    """Read every representation off the words the steps made."""
+    result = Analysis()
+    syllables: list[str] = []
+    spans, surfaces, gaps = result.spans, result.surfaces, result.gaps
+    for word in words:
+        parts = word.parts
+        if word.gap:
+            gaps.append(len(syllables))
+        if len(parts) == 1:
+            text, start, end, surface = parts[0]
+            result.words.append(text)
+            syllables.append(text)
+            spans.append((start, end))
+            surfaces.append(surface)
+        else:
+            texts = [part[0] for part in parts]
+            result.words.append(" ".join(texts))
+            syllables += texts
+            spans += [(part[1], part[2]) for part in parts]
+            surfaces += [part[3] for part in parts]
+        result.sizes.append(len(parts))
+    result.syllables = list(map(canonical_iy, syllables))
+    result.folded = list(map(fold, result.syllables))
+    return result
 
 
-def syllable_analyzer(abbreviations: Abbreviations | None = None):
-    """Terms are syllables, with i/y spelling unified."""
-    return _base(abbreviations) | SyllableFilter() | SpellingVariantFilter()
+_TABLE = Abbreviations()  # the built-in table, when a caller brings none
+_cache: OrderedDict[str, tuple[Abbreviations, Analysis]] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 8
 
 
-def folded_analyzer(abbreviations: Abbreviations | None = None):
-    """Terms are syllables without diacritics; positions equal those of syllable_analyzer."""
-    return syllable_analyzer(abbreviations) | FoldFilter()
+def analyse(text: str, table: Abbreviations | None = None) -> Analysis:
+    """Analyse *text* (a field, a query) with *table*'s abbreviations (the built-ins by default).
 
-
-def bigram_analyzer(abbreviations: Abbreviations | None = None):
-    """Terms are pairs of adjacent syllables: "tổ chức", "chức đảng"."""
-    return syllable_analyzer(abbreviations) | BigramFilter()
+    The last few results are remembered: Whoosh analyses a stored text once per
+    representation, and a query's text is read several times while it is planned.
+    Callers must not change what they are given.
+    """
+    table = _TABLE if table is None else table
+    with _cache_lock:
+        found = _cache.get(text)
+    if found is not None and found[0] is table:
+        return found[1]
+    analysis = analysis_of(normalize(convert_numerals(expand_abbreviations(words_of(text), table))))
+    with _cache_lock:
+        _cache[text] = (table, analysis)
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return analysis

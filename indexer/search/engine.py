@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 from whoosh.scoring import BM25F
 
+from ..language.analysis import Analysis, analyse
 from ..language.text import fold
 from ..whoosh import bm25, storage
+from ..whoosh.analyzers import table_of
 from ..whoosh.docsets import DocSets
 from ..whoosh.postings import Terms, decode_spans
 from . import plan as ranking
@@ -199,11 +201,11 @@ class _State:
         self.index = storage.open_index(index_dir)
         self.searcher = self.index.searcher(weighting=BM25F(B=bm25.B, K1=bm25.K1))
         self.reader = self.searcher.reader()
-        self.analyzer = self.index.schema["body_w"].analyzer
+        self.table = table_of(self.index.schema)
         self.vocabulary = Vocabulary(self.reader)
         self.scorer = bm25.Scorer(self.searcher)
         self.sets = DocSets(self.searcher, self.scorer.postings)
-        self._analysed: OrderedDict[str, ranking.Analysed] = OrderedDict()
+        self._analysed: OrderedDict[str, Analysis] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
 
     def close(self) -> None:
@@ -211,15 +213,15 @@ class _State:
         with contextlib.suppress(Exception):  # files of a removed generation may be gone
             self.searcher.close()
 
-    def analyse(self, text: str) -> ranking.Analysed:
+    def analyse(self, text: str) -> Analysis:
         found = self._analysed.get(text)
         if found is None:
-            found = self._analysed[text] = ranking.analyse(text, self.analyzer)
+            found = self._analysed[text] = analyse(text, self.table)
             if len(self._analysed) > 2048:
                 self._analysed.popitem(last=False)
         return found
 
-    def restore(self, run: ranking.Analysed) -> list[str] | None:
+    def restore(self, run: Analysis) -> list[str] | None:
         key = tuple(run.folded)
         if key not in self._restored:
             if len(self._restored) > 2048:
@@ -688,10 +690,10 @@ class _Deadline:
         return self.passed
 
 
-def _respell(text: str, run: ranking.Analysed, syllables: list[str]) -> str:
+def _respell(text: str, run: Analysis, syllables: list[str]) -> str:
     """Rewrite *text* with new syllables where the typed ones were, keeping the rest as typed."""
     out, cursor = [], 0
-    for (start, end, surface), old, new in zip(run.surfaces, run.syllables, syllables):
+    for (start, end), surface, old, new in zip(run.spans, run.surfaces, run.syllables, syllables):
         typed = text[start:end]
         if surface is None or start < cursor or new == old or fold(typed).lower() != fold(old):
             continue  # an abbreviation or a numeral stays as typed

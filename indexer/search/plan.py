@@ -15,13 +15,13 @@ with the likeliest accented reading (see suggest.restore) ranked first.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from ..language.analysis import Analysis
 from ..language.segment import segment
-from ..language.text import canonical_iy, fold
+from ..language.text import fold
 from .query import Clause
 from .query import Query as Parsed
 
@@ -37,39 +37,6 @@ WEIGHTS = {
 }
 SHORT = 8  # syllables: longer queries are ranked by BM25F alone, without tiers
 TEXT = ("title", "body")
-
-
-@dataclass
-class Analysed:
-    """One run of query text through the index's analysis."""
-
-    words: list[str] = field(default_factory=list)
-    syllables: list[str] = field(default_factory=list)  # i/y unified, as indexed
-    folded: list[str] = field(default_factory=list)
-    surfaces: list[tuple[int, int, str | None]] = field(default_factory=list)  # typed spans
-    sizes: list[int] = field(default_factory=list)  # syllables in each word
-
-    @property
-    def accented(self) -> bool:
-        return any(fold(s) != s for s in self.syllables)
-
-    @staticmethod
-    def pairs(terms: list[str]) -> list[str]:
-        return [f"{a} {b}" for a, b in itertools.pairwise(terms)]
-
-
-def analyse(text: str, analyzer) -> Analysed:
-    """Run *text* through the word analyzer (the shared pipeline) in query mode."""
-    result = Analysed()
-    for token in analyzer(text, chars=True, mode="query"):
-        result.words.append(token.text)
-        result.sizes.append(len(token.parts))
-        for syllable, start, end, surface in token.parts:
-            term = canonical_iy(syllable)
-            result.syllables.append(term)
-            result.folded.append(fold(term))
-            result.surfaces.append((start, end, surface))
-    return result
 
 
 def _unique(items):
@@ -93,12 +60,12 @@ _QUESTION_FOLDED = sorted(
 )
 
 
-def _capitalised(run: Analysed, index: int) -> bool:
-    surface = run.surfaces[index][2] if index < len(run.surfaces) else None
+def _capitalised(run: Analysis, index: int) -> bool:
+    surface = run.surfaces[index] if index < len(run.surfaces) else None
     return bool(surface) and surface[:1].isupper()
 
 
-def question_mask(run: Analysed) -> list[bool]:
+def question_mask(run: Analysis) -> list[bool]:
     """Which syllables of *run* only ask the question: True to leave out of the scoring.
 
     A one-syllable question word counts only as a word of its own, and not capitalised
@@ -127,7 +94,7 @@ def question_mask(run: Analysed) -> list[bool]:
     return [False] * len(terms) if all(mask) else mask
 
 
-def _names(run: Analysed, mask: list[bool]) -> set[str]:
+def _names(run: Analysis, mask: list[bool]) -> set[str]:
     """Words typed capitalised, and their syllables: what a question is about.
 
     The first word counts only when all its syllables are capitalised ("Marlee Matlin"):
@@ -147,16 +114,7 @@ def _kept(terms: list[str], mask: list[bool]) -> list[str]:
     return [t for t, dropped in zip(terms, mask) if not dropped]
 
 
-def _kept_pairs(terms: list[str], mask: list[bool]) -> list[str]:
-    """Adjacent pairs of kept syllables; a dropped question word breaks adjacency."""
-    return [
-        f"{a} {b}"
-        for i, (a, b) in enumerate(itertools.pairwise(terms))
-        if not mask[i] and not mask[i + 1]
-    ]
-
-
-def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> list[wq.Query]:
+def scoring(run: Analysis, restored: list[str] | None = None, fields=TEXT) -> list[wq.Query]:
     """The BM25F terms of one run, weighted by representation and field."""
     w = WEIGHTS
     mask = question_mask(run)
@@ -179,13 +137,13 @@ def scoring(run: Analysed, restored: list[str] | None = None, fields=TEXT) -> li
         if run.accented:
             parts += terms(f"{name}_w", words, m * w["words"])
             parts += terms(f"{name}_s", _kept(run.syllables, mask), m * w["syllables"])
-            parts += terms(f"{name}_b", _kept_pairs(run.syllables, mask), m * w["pairs"])
+            parts += terms(f"{name}_b", run.pairs(dropped=mask), m * w["pairs"])
         else:
             parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded_plain"])
             if restored:
                 parts += terms(f"{name}_s", _kept(restored, mask), m * w["restored"])
                 parts += terms(
-                    f"{name}_b", _kept_pairs(restored, mask), m * w["restored"] * w["pairs"]
+                    f"{name}_b", run.pairs(restored, mask), m * w["restored"] * w["pairs"]
                 )
     return parts
 
@@ -235,29 +193,38 @@ class Plan:
         return wq.Or(terms) if terms else None
 
 
-def tiers(run: Analysed, restored=None, fields=TEXT, phrases: bool = True) -> list[list[Need]]:
+def tiers(run: Analysis, restored=None, fields=TEXT, phrases: bool = True) -> list[list[Need]]:
     """The layers that put a short query's best matches strictly first.
 
-    With diacritics: the words together as written (every adjacent pair present), then
-    all the words exactly, then all of them folded. Without: the likeliest accented
-    reading together, then all the words folded.
+    With diacritics: the words together as written (every pair of adjacent syllables
+    present, pairs never spanning punctuation), then all the words exactly, then all of
+    them folded. Without: the likeliest accented reading together, then all the words
+    folded.
     """
     n = len(run.syllables)
     if n == 0 or n > SHORT:
         return []
     layers = []
     if run.accented:
-        if phrases and n > 1:
-            layers.append([Need("all", "b", tuple(run.pairs(run.syllables)), fields)])
-        layers.append([Need("all", "s", tuple(run.syllables), fields)])
+        if phrases and (pairs := run.pairs()):
+            layers.append(
+                [Need("all", "b", tuple(pairs), fields), _all("s", run.syllables, fields)]
+            )
+        layers.append([_all("s", run.syllables, fields)])
     elif phrases and restored:
-        together = run.pairs(restored) if n > 1 else restored
-        layers.append([Need("all", "b" if n > 1 else "s", tuple(together), fields)])
-    layers.append([Need("all", "f", tuple(run.folded), fields)])
+        together = [_all("s", restored, fields)]
+        if pairs := run.pairs(restored):
+            together.insert(0, Need("all", "b", tuple(pairs), fields))
+        layers.append(together)
+    layers.append([_all("f", run.folded, fields)])
     return layers
 
 
-def requirement(clause: Clause, run: Analysed) -> Need | None:
+def _all(rep: str, terms, fields) -> Need:
+    return Need("all", rep, tuple(terms), fields)
+
+
+def requirement(clause: Clause, run: Analysis) -> Need | None:
     """What a phrase, a field clause or an exclusion demands of a document."""
     if not run.syllables:
         return None
@@ -271,7 +238,7 @@ def requirement(clause: Clause, run: Analysed) -> Need | None:
 def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
     """Understand a parsed query: what each alternative matches, needs, and how it ranks.
 
-    *analyse_text* maps text to an Analysed; *restore* maps an Analysed without
+    *analyse_text* maps text to an Analysis; *restore* maps an Analysis without
     diacritics to its likeliest accented syllables (or None).
     """
     result = Plan()
@@ -298,10 +265,10 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
         if len(runs) == 1:
             alternative.tiers = tiers(*runs[0])
         elif len(runs) > 1:  # several runs: tiers on all their words, not as one phrase
-            joined = Analysed()
-            for run, _, _ in runs:
-                joined.syllables += run.syllables
-                joined.folded += run.folded
+            joined = Analysis(
+                syllables=[s for run, _, _ in runs for s in run.syllables],
+                folded=[f for run, _, _ in runs for f in run.folded],
+            )
             alternative.tiers = tiers(joined, phrases=False)
         if alternative.recall or alternative.needs:
             result.alternatives.append(alternative)
@@ -362,12 +329,12 @@ def highlight_units(
     return list(dict.fromkeys(units))
 
 
-def _typed_words(run: Analysed) -> list[int]:
+def _typed_words(run: Analysis) -> list[int]:
     """Word sizes, joining the words that one typed abbreviation expanded into."""
     sizes: list[int] = []
     start = 0
     for size in run.sizes:
-        if sizes and run.surfaces[start][:2] == run.surfaces[start - 1][:2]:
+        if sizes and run.spans[start] == run.spans[start - 1]:
             sizes[-1] += size  # same typed span: "UBND" is one word to mark
         else:
             sizes.append(size)

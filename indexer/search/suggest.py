@@ -15,9 +15,9 @@ import bisect
 import math
 import threading
 
+from ..language.analysis import Analysis
 from ..language.text import fold
 from ..whoosh.bm25 import document_frequencies
-from .plan import Analysed
 
 CANDIDATES = 8  # accented readings tried per folded syllable
 # Weight of the pair evidence against the syllable's own frequency. With 8 candidates and
@@ -97,7 +97,7 @@ class Vocabulary:
 
     # --- accent restoration --------------------------------------------------------
 
-    def restore(self, run: Analysed) -> list[str] | None:
+    def restore(self, run: Analysis) -> list[str] | None:
         """Return the likeliest accented syllables for a run typed without diacritics."""
         if not run.folded or run.accented:
             return None

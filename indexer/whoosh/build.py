@@ -26,9 +26,11 @@ from whoosh import index as whoosh_index
 
 from ..articles.sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
 from ..language.abbreviations import Abbreviations
+from ..language.analysis import analyse
 from . import storage
+from .analyzers import table_of
 from .parallel import build_segments
-from .postings import analyze
+from .postings import encode_spans, encode_terms, postings
 from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
 from .writer import PostingsWriter
 
@@ -103,7 +105,7 @@ _worker: dict = {}
 
 
 def _init_worker(schema) -> None:
-    _worker["analyzer"] = schema["body_w"].analyzer
+    _worker["table"] = table_of(schema)
     _worker["formats"] = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}
 
 
@@ -144,7 +146,7 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
         article = to_article(record)
         if isinstance(article, Problem):
             return article
-        analyzer, formats = _worker["analyzer"], _worker["formats"]
+        table, formats = _worker["table"], _worker["formats"]
         doc = {
             "id": article.id,
             "hash": record.hash,
@@ -165,13 +167,15 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
             doc["place_list"] = "|".join(article.places).encode("utf-8")
             doc["place_f"] = " ; ".join(article.places)
         spans, terms = {}, {}
-        for name, text, weak in (
+        for name, text, captions in (
             ("title", article.title, ()),
             ("body", article.body, article.captions),
         ):
-            postings, spans[name], terms[name] = analyze(text, analyzer, formats, weak)
-            for suffix, value in postings.items():
+            analysis = analyse(text, table)
+            for suffix, value in postings(analysis, formats, captions).items():
                 doc[f"{name}_{suffix}"] = value
+            spans[name] = encode_spans(analysis.spans)
+            terms[name] = encode_terms(analysis.syllables)
         doc["spans"] = spans
         doc["terms"] = terms
         return {k: v for k, v in doc.items() if v is not None}, len(article.title) + len(

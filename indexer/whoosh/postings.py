@@ -1,14 +1,13 @@
-"""An article's postings for every representation, computed in one pass, in a worker.
+"""A text field's Whoosh postings for every representation, from one Analysis, in a worker.
 
-Whoosh would run each field's analyzer on its own: pyvi, abbreviations, numerals and
-tone placement three times. Here the shared part of the pipeline runs once and the
-three representations are read off its word tokens; a test checks that the items equal
-those of ``field.index(text)`` for each field. Photo captions weigh less: their tokens
-carry a boost below 1.
+Whoosh would run each field's analyzer on its own, analysing the text four times; here
+the four representations are read off the one `language.analyse` result, and a test
+checks that the items equal those of ``field.index(text)`` for each field. Photo
+captions weigh less: their occurrences count CAPTION_WEIGHT.
 
-The pass keeps each token's word and syllables in lists and counts them with Counter
-(words, pairs of adjacent syllables) or one dictionary of positions (syllables); the
-few tokens in captions are counted again to take their lighter weight off.
+Words and pairs of adjacent syllables are counted with Counter, syllables with one
+dictionary of positions; the few occurrences in captions are counted again to take
+their lighter weight off.
 """
 
 from __future__ import annotations
@@ -24,40 +23,22 @@ import numpy as np
 from whoosh import formats
 from whoosh.system import pack_uint
 
-from ..language.text import canonical_iy, fold
+from ..language.analysis import Analysis
+from ..language.text import fold
 from .schema import Postings
 
 CAPTION_WEIGHT = 0.5
 STORED_LEVEL = 1  # zlib level of stored spans and terms: 6 is 3 times slower, 14 % smaller
 
 
-def analyze(text: str, analyzer, formats, weak_spans=()):
-    """Return ({suffix: Postings} for every representation, spans bytes, terms bytes) for
-    one text field: the postings, and what snippets read per syllable position.
+def postings(analysis: Analysis, formats, captions=()) -> dict[str, Postings]:
+    """Return {suffix: Postings} of one text field for every representation.
 
-    *analyzer* is the word analyzer, which is the shared part of all three pipelines;
-    *formats* maps each suffix to the Whoosh format whose encoding the postings use.
+    *formats* maps each suffix to the Whoosh format whose encoding the postings use;
+    *captions* are the (start, end) character spans of photo captions, whose
+    occurrences weigh CAPTION_WEIGHT.
     """
-    words: list[str] = []  # each token's word
-    parts: list[list] = []  # each syllable's [text, start, end, surface]: one a position
-    gaps: list[int] = []  # positions of the first syllable after punctuation
-    weak_words: list[str] = []  # the words of caption tokens
-    weak_ranges: list[tuple[int, int]] = []  # their positions
-    weak = sorted(weak_spans)
-    w = 0  # index of the next weak span that may hold a token
-    for token in analyzer(text, positions=True, chars=True, mode="index"):
-        if token.gap:
-            gaps.append(len(parts))
-        if weak:
-            while w < len(weak) and weak[w][1] <= token.startchar:
-                w += 1
-            if w < len(weak) and weak[w][0] <= token.startchar:
-                weak_words.append(token.text)
-                weak_ranges.append((len(parts), len(parts) + len(token.parts)))
-        words.append(token.text)
-        parts += token.parts
-
-    terms = list(map(canonical_iy, [part[0] for part in parts]))
+    terms, gaps = analysis.syllables, analysis.gaps
     positions: dict[str, list[int]] = {}
     for position, term in enumerate(terms):
         if term in positions:
@@ -71,53 +52,65 @@ def analyze(text: str, analyzer, formats, weak_spans=()):
             pairs[pair] -= 1
             if not pairs[pair]:
                 del pairs[pair]
-    lighter = _Lighter(terms, gaps, weak_words, weak_ranges)
+    in_captions = CaptionCounts(analysis, captions) if captions else CaptionCounts.NONE
 
     boost = {suffix: fmt.field_boost for suffix, fmt in formats.items()}
-    syllables, folded = _positional(positions, lighter.syllables, formats, boost)
-    postings = {
-        "w": _frequencies(Counter(words), lighter.words, boost["w"]),
+    syllables, folded = _positional(positions, in_captions.syllables, formats, boost)
+    return {
+        "w": _frequencies(Counter(analysis.words), in_captions.words, boost["w"]),
         "s": syllables,
         "f": folded,
-        "b": _frequencies(pairs, lighter.pairs, boost["b"], pair=True),
+        "b": _frequencies(pairs, in_captions.pairs, boost["b"], pair=True),
     }
-    starts = [part[1] for part in parts]
-    ends = [part[2] for part in parts]
-    return postings, encode_spans(starts, ends), encode_terms(terms)
 
 
-class _Lighter:
+class CaptionCounts:
     """How many occurrences of each word, syllable and pair stand in photo captions."""
 
     __slots__ = ("pairs", "syllables", "words")
+    NONE: CaptionCounts
 
-    def __init__(self, terms, gaps, weak_words, weak_ranges):
-        self.words = Counter(weak_words)
+    def __init__(self, analysis: Analysis | None = None, captions=()):
+        self.words: Counter = Counter()
         self.syllables: Counter = Counter()
         self.pairs: Counter = Counter()
-        if not weak_ranges:  # most texts have no caption
+        if analysis is None or not captions:
             return
-        after_gap = set(gaps)
-        for start, end in weak_ranges:
-            for position in range(start, end):
+        captions = sorted(captions)
+        spans, terms = analysis.spans, analysis.syllables
+        after_gap = set(analysis.gaps)
+        c = 0  # the next caption that may hold a word
+        for word, first, size in zip(analysis.words, analysis.starts(), analysis.sizes):
+            start = spans[first][0]
+            while c < len(captions) and captions[c][1] <= start:
+                c += 1
+            if c == len(captions):
+                break
+            if captions[c][0] > start:
+                continue
+            self.words[word] += 1
+            for position in range(first, first + size):
                 self.syllables[terms[position]] += 1
                 if position and position not in after_gap:
                     self.pairs[(terms[position - 1], terms[position])] += 1
+
+
+CaptionCounts.NONE = CaptionCounts()
 
 
 _PACKED = [pack_uint(n) for n in range(1024)]  # a frequency's value bytes
 _LIGHTER = 1.0 - CAPTION_WEIGHT  # what an occurrence in a caption weighs less
 
 
-def _frequencies(counts, weak, boost, pair=False) -> Postings:
+def _frequencies(counts, in_captions, boost, pair=False) -> Postings:
     """Postings of a frequency-only field: term bytes, frequency, weight, value bytes.
 
     A weight is the sum of the occurrences' boosts: 1 each, CAPTION_WEIGHT in a caption
     (sums of halves and ones are exact in floating point, so this equals adding them).
     """
     freqs = list(counts.values())
-    if weak:
-        weights = [(f - _LIGHTER * weak[term]) * boost for term, f in counts.items()]
+    if in_captions:
+        weights = [(f - _LIGHTER * in_captions[term]) * boost for term, f in counts.items()]
     else:
         weights = [f * boost for f in freqs]
     packed = _PACKED
@@ -126,7 +119,7 @@ def _frequencies(counts, weak, boost, pair=False) -> Postings:
     return Postings([term.encode("utf-8") for term in terms], freqs, weights, values)
 
 
-def _positional(positions, weak, formats, boost) -> tuple[Postings, Postings]:
+def _positional(positions, in_captions, formats, boost) -> tuple[Postings, Postings]:
     """The postings of syllables and of folded syllables, which share positions.
 
     A folded term that only one syllable of the text folds to has that syllable's
@@ -137,8 +130,8 @@ def _positional(positions, weak, formats, boost) -> tuple[Postings, Postings]:
     encode_f = _encoder(formats["f"])
     lists = list(positions.values())
     counts = [len(poslist) for poslist in lists]
-    if weak:
-        raw = [count - _LIGHTER * weak[term] for term, count in zip(positions, counts)]
+    if in_captions:
+        raw = [count - _LIGHTER * in_captions[term] for term, count in zip(positions, counts)]
     else:
         raw = [float(count) for count in counts]
     values = list(map(encode_s, lists))
@@ -189,15 +182,14 @@ def _encode_positions(poslist: list[int]) -> bytes:
 _ONE_POSITION = [pack_uint(1) + pickle.dumps([p], 2) for p in range(8192)]
 
 
-def encode_spans(starts, ends) -> bytes:
+def encode_spans(spans: list[tuple[int, int]]) -> bytes:
     """Pack the character span of each syllable position: deltas of starts, then lengths."""
-    count = len(starts)
-    packed = array("I", [count])
+    packed = array("I", [len(spans)])
     previous = 0
-    for start in starts:
+    for start, _ in spans:
         packed.append(start - previous)
         previous = start
-    packed.extend(end - start for start, end in zip(starts, ends))
+    packed.extend(end - start for start, end in spans)
     return zlib.compress(packed.tobytes(), STORED_LEVEL)
 
 

@@ -2,7 +2,7 @@
 
 Each text field (title, body) is indexed in four representations, named by suffix:
 ``_w`` pyvi words, ``_s`` syllables, ``_f`` folded syllables and ``_b`` pairs of adjacent
-syllables (see analysis.py). Syllables and folded syllables share positions, so one
+syllables (see language/analysis.py). Syllables and folded syllables share positions, so one
 stored table of character spans (``spans``) and one of syllables by position (``terms``)
 serve highlighting for both; the pairs carry
 proximity without the cost of phrase queries. (Pairs of folded syllables were measured
@@ -14,12 +14,7 @@ from __future__ import annotations
 from whoosh import columns, fields
 
 from ..language.abbreviations import Abbreviations
-from ..language.analysis import (
-    bigram_analyzer,
-    folded_analyzer,
-    syllable_analyzer,
-    word_analyzer,
-)
+from .analyzers import SUFFIXES, RepresentationAnalyzer
 
 TEXT_FIELDS = ("title", "body")
 REPRESENTATIONS = ("w", "s", "f", "b")
@@ -58,10 +53,8 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
     """Return the schema, its analyzers carrying *abbreviations* (built-ins plus the user's)."""
     table = abbreviations if abbreviations is not None else Abbreviations()
     analyzers = {
-        "w": word_analyzer(table),
-        "s": syllable_analyzer(table),
-        "f": folded_analyzer(table),
-        "b": bigram_analyzer(table),
+        suffix: RepresentationAnalyzer(representation, table)
+        for representation, suffix in SUFFIXES.items()
     }
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
