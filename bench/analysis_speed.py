@@ -49,11 +49,12 @@ def main() -> None:
     machine = platform.processor() or platform.machine()
     chars = sum(map(len, texts))
     print(f"{len(texts)} articles, {chars:,} chars; {machine}, Python {platform.python_version()}")
-    from indexer.whoosh.postings import encode_spans, encode_terms, postings
-    from indexer.whoosh.schema import REPRESENTATIONS, build_schema
+    from indexer.indexing.stored import encode_spans, encode_terms
+    from indexer.whoosh.postings import postings
+    from indexer.whoosh.schema import SUFFIXES, build_schema
 
     schema = build_schema()
-    formats = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}
+    formats = {s: schema[f"body_{s}"].format for s in SUFFIXES.values()}
 
     def index_pass(text):  # what the indexer runs: the analysis, then Whoosh's postings
         analysis = analyse(text)

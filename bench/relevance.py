@@ -34,7 +34,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from indexer.language.text import fold
-from indexer.search.engine import Engine, InvalidRequest, SearchRequest
+from indexer.search.request import InvalidRequest, SearchRequest
+from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.build import build
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
@@ -121,7 +122,7 @@ def ours(folder: Path, corpus: Path, rebuild: bool, workers: int | None):
         if not summary.published:
             raise SystemExit(f"the index of {corpus} was not published: {summary.problems[:3]}")
         (folder / STAMP).write_text(json.dumps(_describe(corpus)))
-    engine = Engine(folder, time_limit=TIME_LIMIT)
+    engine = WhooshBackend(folder, time_limit=TIME_LIMIT)
 
     def search(text: str) -> list[str]:
         try:

@@ -27,7 +27,7 @@ from common import ROOT, machine
 sys.path.insert(0, str(ROOT))
 
 from indexer.language.text import canonical_iy, fold
-from indexer.search.engine import Engine
+from indexer.whoosh.backend import WhooshBackend
 
 SETS = ROOT.parent / "shared" / "data" / "eval"
 
@@ -64,16 +64,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
     args = parser.parse_args()
 
-    state = Engine(args.index).state()
-    state.vocabulary.by_fold  # noqa: B018 - the folded lexicon is built once, not timed
+    view = WhooshBackend(args.index).view()
+    view.vocabulary.by_fold  # noqa: B018 - the folded lexicon is built once, not timed
     right = syllables = whole = 0
     seconds, wrong = [], []
     chosen = phrases(args.phrases, args.seed)
     for phrase in chosen:
-        gold = [canonical_iy(s).lower() for s in state.analyse(phrase).syllables]
-        run = state.analyse(fold(phrase))
+        gold = [canonical_iy(s).lower() for s in view.analyse(phrase).syllables]
+        run = view.analyse(fold(phrase))
         started = time.perf_counter()
-        restored = state.vocabulary.restore(run) or run.folded
+        restored = view.vocabulary.restore(run) or run.folded
         seconds.append(time.perf_counter() - started)
         if len(restored) != len(gold):  # the analysis split them differently: all wrong
             restored = [""] * len(gold)

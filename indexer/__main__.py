@@ -89,32 +89,29 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .whoosh import storage
+    from .errors import IndexBusy, IndexNotFound
+    from .whoosh.backend import WhooshBackend
 
+    backend = WhooshBackend(args.index)
     try:
         if args.command in ("build", "update"):
-            return _index(args)
+            return _index(backend, args)
         if args.command == "stats":
-            from .whoosh.build import stats
-
-            print(json.dumps(stats(args.index), ensure_ascii=False, indent=2))
+            print(json.dumps(backend.stats(), ensure_ascii=False, indent=2))
             return 0
-        return _search(args)
-    except storage.IndexNotFound as error:
+        return _search(backend, args)
+    except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except storage.IndexBusy as error:
+    except IndexBusy as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
 
 
-def _index(args) -> int:
-    from .whoosh.build import build, update
-
-    run = build if args.command == "build" else update
+def _index(backend, args) -> int:
+    run = backend.build if args.command == "build" else backend.update
     try:
         summary = run(
-            args.index,
             args.sources,
             workers=args.workers,
             quiet=args.quiet,
@@ -144,10 +141,10 @@ def _terminal(html: str, bold: bool) -> str:
     return unescape(text)
 
 
-def _search(args) -> int:
+def _search(backend, args) -> int:
     from dataclasses import asdict
 
-    from .search.engine import Engine, InvalidRequest, SearchRequest
+    from .search.request import InvalidRequest, SearchRequest
 
     params = {
         "q": " ".join(args.query),
@@ -161,7 +158,7 @@ def _search(args) -> int:
         "source": args.source,
     }
     try:
-        result = Engine(args.index).search(SearchRequest.from_params(params))
+        result = backend.search(SearchRequest.from_params(params))
     except InvalidRequest as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2

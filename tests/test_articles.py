@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.articles import parse as articles
-from indexer.articles.parse import TITLE_LENGTH, first_sentence, iso_date, parse
+from indexer.articles.dates import iso_date
+from indexer.articles.parse import TITLE_LENGTH, first_sentence, parse
 from indexer.articles.sources import Record, read, to_article
 from indexer.language.text import fold
 

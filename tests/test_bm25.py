@@ -15,6 +15,7 @@ from indexer.search import plan as ranking
 from indexer.whoosh import bm25, storage
 from indexer.whoosh.analyzers import table_of
 from indexer.whoosh.docsets import DocSets
+from indexer.whoosh.schema import fieldname
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def searcher(seed_index):
 
 def _terms(searcher, text):
     run = analyse(text, table_of(searcher.schema))
-    return ranking.scoring(run)
+    return [(fieldname(t.field, t.representation), t.text, t.boost) for t in ranking.scoring(run)]
 
 
 @pytest.mark.parametrize("text", ["tổ chức đảng", "Tỉnh ủy Gia Lai", "Ban Chấp hành khóa XIII"])
@@ -34,7 +35,8 @@ def test_scores_equal_whoosh_bm25f(searcher, text):
     assert len(terms) > 3
     ours, cut = bm25.Scorer(searcher).scores(terms)
     assert not cut
-    theirs = {hit.docnum: hit.score for hit in searcher.search(wq.Or(terms), limit=None)}
+    query = wq.Or([wq.Term(name, text, boost=boost) for name, text, boost in terms])
+    theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
     assert set(np.flatnonzero(ours).tolist()) == set(theirs)
     for docnum, score in theirs.items():
         assert ours[docnum] == pytest.approx(score, rel=1e-9)
@@ -68,8 +70,8 @@ def test_document_sets(searcher):
     dang = set(reader.postings("body_s", "đảng").all_ids())
     to = set(reader.postings("body_s", "tổ").all_ids())
     assert set(np.flatnonzero(sets.term("body_s", "đảng")).tolist()) == dang
-    both = sets.need(ranking.Need("all", "s", ("đảng", "tổ"), ("body",)))
-    either = sets.need(ranking.Need("any", "s", ("đảng", "tổ"), ("body",)))
+    both = sets.need(ranking.Need("all", "syllables", ("đảng", "tổ"), ("body",)))
+    either = sets.need(ranking.Need("any", "syllables", ("đảng", "tổ"), ("body",)))
     assert set(np.flatnonzero(both).tolist()) == dang & to
     assert set(np.flatnonzero(either).tolist()) == dang | to
     assert np.count_nonzero(sets.everything()) == reader.doc_count()
@@ -159,7 +161,7 @@ def topical(tmp_path_factory):
 def test_a_term_held_by_every_best_document_counts_less(topical):
     with topical.searcher() as searcher:
         scorer = bm25.Scorer(searcher)
-        terms = [wq.Term("text", "topic"), wq.Term("text", "answer")]
+        terms = [("text", "topic", 1.0), ("text", "answer", 1.0)]
         plain, _ = scorer.scores(terms)
         local, _ = scorer.scores(terms, local=bm25.LOCAL_K)
         only_topic, only_answer, both = 0, 12, 6

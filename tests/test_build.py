@@ -13,8 +13,8 @@ import pytest
 from whoosh.query import Term
 
 from indexer.articles.sources import read, to_article
-from indexer.search.engine import Engine
 from indexer.whoosh import build, storage, writer
+from indexer.whoosh.backend import WhooshBackend
 
 from .conftest import CORPUS, ROOT
 
@@ -137,7 +137,7 @@ def test_a_build_larger_than_memory_writes_several_segments(
     assert len(storage.open_index(tmp_path / "whole")._segments()) <= workers
     assert len(storage.open_index(tmp_path / "split")._segments()) >= 4
     assert documents(tmp_path / "whole") == documents(tmp_path / "split")
-    engines = [Engine(tmp_path / name) for name in ("whole", "split")]
+    engines = [WhooshBackend(tmp_path / name) for name in ("whole", "split")]
     for query in ("tổ chức", "to chuc", "Số 7", '"hội nghị"'):
         first, second = (engine.search(q=query) for engine in engines)
         assert [(h.id, h.snippet) for h in first.hits] == [(h.id, h.snippet) for h in second.hits]

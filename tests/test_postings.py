@@ -5,19 +5,14 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.indexing.stored import Terms, decode_spans, encode_spans, encode_terms
 from indexer.language.analysis import analyse
 from indexer.language.text import fold
-from indexer.whoosh.postings import (
-    CAPTION_WEIGHT,
-    Terms,
-    decode_spans,
-    encode_spans,
-    encode_terms,
-    postings,
-)
-from indexer.whoosh.schema import REPRESENTATIONS, build_schema
+from indexer.whoosh.postings import CAPTION_WEIGHT, postings
+from indexer.whoosh.schema import SUFFIXES, build_schema
 
 SCHEMA = build_schema()
+REPRESENTATIONS = tuple(SUFFIXES.values())  # w, s, f, b
 FORMATS = {s: SCHEMA[f"body_{s}"].format for s in REPRESENTATIONS}
 
 

@@ -3,7 +3,9 @@
 import pytest
 
 from indexer.language.analysis import analyse
-from indexer.search.plan import longest_run, question_mask, scoring
+from indexer.search.plan import scoring
+from indexer.search.questions import question_mask
+from indexer.search.rerank import longest_run
 
 
 def kept(text):
@@ -32,10 +34,10 @@ def test_question_words_do_not_score(query, expected):
 
 def test_names_weigh_more():
     run = analyse("Marlee Matlin đã giành được giải thưởng nào?")
-    boosts = {(q.fieldname, q.text): q.boost for q in scoring(run)}
-    assert boosts[("body_s", "matlin")] > boosts[("body_s", "giành")]
-    assert ("body_s", "nào") not in boosts
-    assert ("body_b", "thưởng nào") not in boosts  # a dropped word breaks adjacency
+    boosts = {(t.field, t.representation, t.text): t.boost for t in scoring(run)}
+    assert boosts[("body", "syllables", "matlin")] > boosts[("body", "syllables", "giành")]
+    assert ("body", "syllables", "nào") not in boosts
+    assert ("body", "pairs", "thưởng nào") not in boosts  # a dropped word breaks adjacency
 
 
 @pytest.mark.parametrize(

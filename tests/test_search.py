@@ -5,12 +5,15 @@ import re
 
 import pytest
 
+from indexer.indexing.stored import encode_spans, encode_terms
+from indexer.language.analysis import analyse
 from indexer.language.text import fold
-from indexer.search import engine as search_module
-from indexer.search import plan as ranking
-from indexer.search.engine import MAX_QUERY, Engine, InvalidRequest, SearchRequest
+from indexer.search import rerank
+from indexer.search.marks import field_ranges, highlight_units
 from indexer.search.query import parse
+from indexer.search.request import MAX_QUERY, InvalidRequest, SearchRequest
 from indexer.search.suggest import one_edit
+from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.build import build
 
 CORPUS = [
@@ -57,7 +60,7 @@ CORPUS = [
 def seed_engine(tmp_path_factory, seed_texts):
     index = tmp_path_factory.mktemp("seed-index")
     build(index, ["corpus"], workers=1, quiet=True)
-    return Engine(index)
+    return WhooshBackend(index)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +71,7 @@ def engine(tmp_path_factory):
         "\n".join(json.dumps(d, ensure_ascii=False) for d in CORPUS), encoding="utf-8"
     )
     build(folder / "index", [source], workers=1, quiet=True)
-    return Engine(folder / "index")
+    return WhooshBackend(folder / "index")
 
 
 def ids(result):
@@ -285,7 +288,7 @@ def long_engine(tmp_path_factory):
         encoding="utf-8",
     )
     build(folder / "index", [source], workers=1, quiet=True)
-    engine = Engine(folder / "index")
+    engine = WhooshBackend(folder / "index")
     yield engine
     engine.close()
 
@@ -293,7 +296,7 @@ def long_engine(tmp_path_factory):
 @pytest.mark.parametrize("typed", [LONG_QUERY, fold(LONG_QUERY)])
 def test_a_long_query_standing_together_ranks_first(long_engine, typed, monkeypatch):
     assert ids(long_engine.search(q=typed))[:2] == ["together", "apart"]
-    monkeypatch.setattr(search_module, "RUN_GAIN", 0.0)  # by BM25F alone: the other way round
+    monkeypatch.setattr(rerank, "GAIN", 0.0)  # by BM25F alone: the other way round
     assert ids(long_engine.search(q=typed))[:2] == ["apart", "together"]
 
 
@@ -346,18 +349,22 @@ def test_a_quoted_phrase_without_words_marks_the_other_words(seed_engine, query)
 @pytest.mark.parametrize(
     "query", ["Tỉnh ủy", "tinh uy", "Ủy ban nhân dân tỉnh", "khóa 13", "Trung ương", "to chuc dang"]
 )
-def test_marks_from_stored_terms_equal_marks_from_postings(seed_engine, query):
-    """Hits mark from each document's stored syllables; an index built before they were
-    stored marks from the posting blocks. Both must mark the same characters."""
-    state = seed_engine.state()
-    units = ranking.highlight_units(parse(query), state.analyse, state.restore)
+def test_marks_from_stored_terms_equal_marks_from_the_text_analysed_again(seed_engine, query):
+    """Hits mark from each document's stored syllables and spans; analysing its stored
+    text again must give the same marks."""
+    view = seed_engine.view()
+    units = highlight_units(parse(query), view.analyse, view.restore)
     marked = 0
-    for docnum in range(state.reader.doc_count_all()):
-        stored = state.searcher.stored_fields(docnum)
-        old = {k: v for k, v in stored.items() if k != "terms"}
+    for docnum in range(view.reader.doc_count_all()):
+        stored = view.stored(docnum)
+        again = dict(stored, spans={}, terms={})
         for name in ("title", "body"):
-            ours = seed_engine._ranges(state, docnum, stored, name, units)
-            assert ours == seed_engine._ranges(state, docnum, old, name, units)
+            analysis = analyse(stored[name], view.table)
+            again["spans"][name] = encode_spans(analysis.spans)
+            again["terms"][name] = encode_terms(analysis.syllables)
+        for name in ("title", "body"):
+            ours = field_ranges(stored, name, units)
+            assert ours == field_ranges(again, name, units)
             marked += len(ours)
     assert marked > 0
 
@@ -407,13 +414,13 @@ def test_restoring_diacritics_weighs_what_follows_what(tmp_path):
         encoding="utf-8",
     )
     build(tmp_path / "index", [source], workers=1, quiet=True)
-    engine = Engine(tmp_path / "index")
+    engine = WhooshBackend(tmp_path / "index")
     try:
-        state = engine.state()
-        assert state.vocabulary.restore(state.analyse("bao nhieu nguoi")) == [
+        view = engine.view()
+        assert view.vocabulary.restore(view.analyse("bao nhieu nguoi")) == [
             "bao", "nhiêu", "người"
         ]  # fmt: skip
-        assert state.vocabulary.restore(state.analyse("bao chi")) == ["báo", "chí"]
+        assert view.vocabulary.restore(view.analyse("bao chi")) == ["báo", "chí"]
         assert engine.search(q="bao nhieu nguoi").suggestion == "bao nhiêu người"
     finally:
         engine.close()
@@ -490,7 +497,7 @@ def test_autocomplete_keeps_the_words_before(seed_engine):
 
 
 def test_time_limit_gives_a_partial_result_not_an_error(seed_engine):
-    hurried = Engine(seed_engine.index_dir, time_limit=0.0)
+    hurried = WhooshBackend(seed_engine.index_dir, time_limit=0.0)
     result = hurried.search(q="tổ chức đảng")
     assert result.partial is True
     assert seed_engine.search(q="tổ chức đảng").partial is False
@@ -510,8 +517,8 @@ def test_restricted_search_over_several_segments(tmp_path):
         encoding="utf-8",
     )
     update(tmp_path / "index", [corpus], workers=1, quiet=True)
-    engine = Engine(tmp_path / "index")
-    assert len(engine.state().searcher.subsearchers or ()) > 1
+    engine = WhooshBackend(tmp_path / "index")
+    assert len(engine.view().searcher.subsearchers or ()) > 1
     found = ids(engine.search(q='"tổ chức xây dựng đảng"', place="Gia Lai"))
     assert set(found) == {"001_cb7a5b37da5bff54", "new"}
     assert ids(engine.search(q="tin mới", place="Gia Lai"))[0] == "new"

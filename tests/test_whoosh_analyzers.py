@@ -8,10 +8,10 @@ from whoosh import fields, query
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.language.abbreviations import Abbreviations
-from indexer.language.analysis import analyse
-from indexer.whoosh.analyzers import SUFFIXES, RepresentationAnalyzer
+from indexer.language.analysis import REPRESENTATIONS, analyse
+from indexer.whoosh.analyzers import RepresentationAnalyzer
 
-WORDS, SYLLABLES, FOLDED, PAIRS = (RepresentationAnalyzer(r) for r in SUFFIXES)
+WORDS, SYLLABLES, FOLDED, PAIRS = (RepresentationAnalyzer(r) for r in REPRESENTATIONS)
 
 
 def terms(analyzer, text, mode="index"):

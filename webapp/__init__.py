@@ -12,7 +12,8 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
-from indexer.search.engine import Engine
+from indexer.search.engine import Backend
+from indexer.whoosh.backend import WhooshBackend
 
 # name: (environment variable, default, help)
 SETTINGS = {
@@ -53,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.merge_slashes = False  # document ids may hold "//"
     app.url_map.converters["id"] = AnyPath
-    app.extensions["engine"] = Engine(
+    app.extensions["engine"] = WhooshBackend(
         app.config["INDEX_DIR"], app.config["RELOAD_SECONDS"], app.config["TIME_LIMIT"]
     )
 
@@ -81,8 +82,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def engine() -> Engine:
-    """The Engine of the current app."""
+def engine() -> Backend:
+    """The search backend of the current app."""
     from flask import current_app
 
     return current_app.extensions["engine"]

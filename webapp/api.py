@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.search.engine import InvalidRequest, SearchRequest
-from indexer.whoosh.storage import IndexNotFound
+from indexer.errors import IndexNotFound
+from indexer.search.request import InvalidRequest, SearchRequest
 
 from . import engine
 from .openapi import SPEC

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.search.engine import InvalidRequest, SearchRequest, date_bound
-from indexer.whoosh.storage import IndexNotFound
+from indexer.errors import IndexNotFound
+from indexer.search.request import InvalidRequest, SearchRequest, date_bound
 
 from . import engine
 

@@ -12,8 +12,8 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
+from .dates import date_line, date_prefix
 from .places import places_in
 
 TITLE_LENGTH = 120  # a title cut from the lead ends at a word boundary near this length
@@ -32,66 +32,6 @@ class Article:
     source: str | None = None
     places: list[str] = field(default_factory=list)
     url: str | None = None
-
-
-# --- dates ----------------------------------------------------------------------------
-
-_WEEKDAY_LINE = re.compile(
-    r"^\s*(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|cn)\s*,?\s*"
-    r"(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
-    r"(?:\s*[,|-]?\s*(\d{1,2})[:h](\d{2}))?\b.{0,20}$",
-    re.IGNORECASE,
-)
-_TIMESTAMP_LINE = re.compile(
-    r"^\s*(?:(\d{1,2})[:h](\d{2})\s*(?:\|\s*)?)?(\d{1,2})/(\d{1,2})/(\d{4})"
-    r"(?:\s*[,|-]?\s*(\d{1,2})[:h](\d{2}))?\s*(?:\(?GMT[+\-]?\d*\)?)?\s*$",
-    re.IGNORECASE,
-)
-_ISO_LINE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?)?\s*$")
-_DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", re.IGNORECASE)
-_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[-/]\s*(\d{1,2})(?![\d/-])")
-
-
-def iso_date(year, month, day=None, hour=None, minute=None) -> str | None:
-    """Return an ISO 8601 string for a real calendar date, else None."""
-    try:
-        if day is None:
-            date(int(year), int(month), 1)
-            return f"{int(year):04d}-{int(month):02d}"
-        if hour is None:
-            return date(int(year), int(month), int(day)).isoformat()
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute))
-        return moment.isoformat(timespec="minutes")
-    except ValueError:
-        return None
-
-
-def _date_line(line: str) -> str | None:
-    """Return the ISO date if *line* is a date line ("Thứ hai, 02/10/2023", "13/10/2020 14:21")."""
-    if match := _WEEKDAY_LINE.match(line):
-        day, month, year, hour, minute = match.groups()
-        return iso_date(year, month, day, hour, minute)
-    if match := _TIMESTAMP_LINE.match(line):
-        hour1, minute1, day, month, year, hour2, minute2 = match.groups()
-        return iso_date(year, month, day, hour1 or hour2, minute1 or minute2)
-    if match := _ISO_LINE.match(line):
-        return iso_date(*match.groups())
-    return None
-
-
-def _date_prefix(line: str) -> tuple[str | None, str]:
-    """Read a "date 2022-07 (GLO)- Chiều 15-7, ..." prefix: (ISO date, line without it)."""
-    match = _DATE_PREFIX.match(line)
-    if not match:
-        return None, line
-    year, month, day = match.groups()
-    rest = line[match.end() :]
-    if day is None:  # the lead often names the day: "Chiều 15-7", "Ngày 15/7"
-        for found in _DAY_MONTH.finditer(rest[:100]):
-            if int(found.group(2)) == int(month):
-                day = found.group(1)
-                break
-    return iso_date(year, month, day) or iso_date(year, month), rest
 
 
 # --- the end of the page: site chrome, source, byline -----------------------------------
@@ -270,11 +210,11 @@ def parse(text: str, id: str, *, title: str | None = None, **known) -> Article:
     for i, line in enumerate(lines[:8]):
         if not line.strip():
             continue
-        if found := _date_line(line):
+        if found := date_line(line):
             when = found
             lines[i] = ""
             break
-        found, rest = _date_prefix(line)
+        found, rest = date_prefix(line)
         if found:
             when, lines[i] = found, rest
             break

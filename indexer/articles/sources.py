@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..language.text import is_vietnamese_syllable
-from .parse import Article, iso_date, parse
+from .dates import normalize_date
+from .parse import Article, parse
 
 # Part of every content hash: raising it makes `update` re-index everything.
 FORMAT_VERSION = "1"
@@ -263,18 +264,3 @@ def _jsonl_article(record: Record) -> Article | Problem:
     title = item.get("title")
     title = _CONTROL.sub("", title).strip() if isinstance(title, str) else None
     return parse(text, doc_id, title=title or None, **known)
-
-
-_ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?$"  # a time zone is accepted, and dropped
-)
-
-
-def normalize_date(value: str) -> str | None:
-    """Return an ISO 8601 date given as text, cut to minutes, or None when it is not one."""
-    match = _ISO_DATE.match(value.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, _ = match.groups()
-    return iso_date(year, month, day, hour, minute)

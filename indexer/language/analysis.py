@@ -29,6 +29,8 @@ from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
 from .text import ROMAN_NUMERALS, canonical_iy, fold, normalize_syllable
 
+# The representations an Analysis holds, which every backend indexes for each text field.
+REPRESENTATIONS = ("words", "syllables", "folded", "pairs")
 # A one-letter Roman numeral (I, V, X, L) is a number only right after one of these.
 NUMERAL_CUES = frozenset(
     "quý khóa kỳ kì phần chương mục tập thứ kỷ kỉ hạng loại cấp vùng đợt bậc nhóm đoạn hội".split()

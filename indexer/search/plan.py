@@ -1,8 +1,9 @@
 """Query understanding and ranking: a parsed query and its analysis -> a Plan.
 
-A Plan says what each alternative of the query matches (Needs, read as sets of
-documents by docsets.py), in which tiers its documents rank, and the weighted terms
-that BM25F scores them by.
+A Plan says, independently of any backend, what each alternative of the query matches
+(Needs: terms of one representation in some fields), in which tiers its documents rank,
+and the weighted terms that BM25F scores them by. A backend turns Needs into sets of
+documents and the weighted terms into scores.
 
 Scores are BM25F sums over the representations, weighted so that, for the same
 occurrences, exact words count more than syllables, syllables more than folded forms,
@@ -16,14 +17,12 @@ with the likeliest accented reading (see suggest.restore) ranked first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from whoosh import query as wq
+from typing import NamedTuple
 
 from ..language.analysis import Analysis
-from ..language.segment import segment
-from ..language.text import fold
 from .query import Clause
 from .query import Query as Parsed
+from .questions import kept, names, question_mask
 
 # Tuned on the judged sets (bench/relevance.py; docs/benchmarks.md has the numbers).
 WEIGHTS = {
@@ -39,111 +38,46 @@ SHORT = 8  # syllables: longer queries are ranked by BM25F alone, without tiers
 TEXT = ("title", "body")
 
 
-def _unique(items):
-    return list(dict.fromkeys(items))
+class Weighted(NamedTuple):
+    """A term that scores: in a text field ("title", "body"), one of its representations
+    ("words", "syllables", "folded", "pairs"), with a boost."""
+
+    field: str
+    representation: str
+    text: str
+    boost: float
 
 
-# How questions are asked, not what they ask about: these words only match other
-# questions ("có bao nhiêu" in a sentence about something else), so they do not score.
-QUESTION_WORDS = [
-    tuple(phrase.split())
-    for phrase in (
-        "bao nhiêu", "mấy", "gì", "nào", "ai", "đâu", "tại sao", "vì sao", "ra sao", "thế nào",
-        "khi nào", "lúc nào", "bao giờ", "là gì", "cái gì", "điều gì", "những gì",
-        "đúng hay sai", "hay không", "phải không", "có phải", "đúng không", "không", "chăng",
-    )
-]  # fmt: skip
-_QUESTION_EXACT = sorted(QUESTION_WORDS, key=len, reverse=True)
-# Without diacritics only the phrases: "ai", "gi", "nao" alone are too many other words.
-_QUESTION_FOLDED = sorted(
-    {tuple(fold(w) for w in p) for p in QUESTION_WORDS if len(p) > 1}, key=len, reverse=True
-)
-
-
-def _capitalised(run: Analysis, index: int) -> bool:
-    surface = run.surfaces[index] if index < len(run.surfaces) else None
-    return bool(surface) and surface[:1].isupper()
-
-
-def question_mask(run: Analysis) -> list[bool]:
-    """Which syllables of *run* only ask the question: True to leave out of the scoring.
-
-    A one-syllable question word counts only as a word of its own, and not capitalised
-    inside the text: "ai" asks who, "Ai Cập" is Egypt. "không" asks only at the end.
-    All of them stay when the query is nothing else.
-    """
-    terms, phrases = (
-        (run.syllables, _QUESTION_EXACT) if run.accented else (run.folded, _QUESTION_FOLDED)
-    )
-    alone, start = set(), 0
-    for size in run.sizes:
-        if size == 1:
-            alone.add(start)
-        start += size
-    mask = [False] * len(terms)
-    for i in range(len(terms)):
-        for phrase in phrases:
-            if tuple(terms[i : i + len(phrase)]) != phrase:
-                continue
-            if len(phrase) == 1 and (i not in alone or (i > 0 and _capitalised(run, i))):
-                continue
-            if phrase == ("không",) and i != len(terms) - 1:
-                continue
-            mask[i : i + len(phrase)] = [True] * len(phrase)
-            break
-    return [False] * len(terms) if all(mask) else mask
-
-
-def _names(run: Analysis, mask: list[bool]) -> set[str]:
-    """Words typed capitalised, and their syllables: what a question is about.
-
-    The first word counts only when all its syllables are capitalised ("Marlee Matlin"):
-    a sentence capitalises just its first letter.
-    """
-    found, start = set(), 0
-    for word, size in zip(run.words, run.sizes):
-        syllables = range(start, start + size)
-        if (start > 0 or size > 1) and all(_capitalised(run, i) and not mask[i] for i in syllables):
-            found.add(word)
-            found.update(run.syllables[start : start + size])
-        start += size
-    return found
-
-
-def _kept(terms: list[str], mask: list[bool]) -> list[str]:
-    return [t for t, dropped in zip(terms, mask) if not dropped]
-
-
-def scoring(run: Analysis, restored: list[str] | None = None, fields=TEXT) -> list[wq.Query]:
+def scoring(run: Analysis, restored: list[str] | None = None, fields=TEXT) -> list[Weighted]:
     """The BM25F terms of one run, weighted by representation and field."""
     w = WEIGHTS
     mask = question_mask(run)
-    words, start = [], 0
-    for word, size in zip(run.words, run.sizes):
-        if not all(mask[start : start + size]):
-            words.append(word)
-        start += size
-    names = _names(run, mask)
+    words = [
+        word
+        for word, start, size in zip(run.words, run.starts(), run.sizes)
+        if not all(mask[start : start + size])
+    ]
+    typed_names = names(run, mask)
 
-    def terms(fieldname, items, boost):
+    def terms(field, representation, items, boost):
         return [
-            wq.Term(fieldname, t, boost=boost * (w["names"] if t in names else 1.0))
-            for t in _unique(items)
+            Weighted(field, representation, t, boost * (w["names"] if t in typed_names else 1.0))
+            for t in dict.fromkeys(items)
         ]
 
-    parts: list[wq.Query] = []
+    parts: list[Weighted] = []
     for name in fields:
         m = w["title"] if name == "title" else 1.0
         if run.accented:
-            parts += terms(f"{name}_w", words, m * w["words"])
-            parts += terms(f"{name}_s", _kept(run.syllables, mask), m * w["syllables"])
-            parts += terms(f"{name}_b", run.pairs(dropped=mask), m * w["pairs"])
+            parts += terms(name, "words", words, m * w["words"])
+            parts += terms(name, "syllables", kept(run.syllables, mask), m * w["syllables"])
+            parts += terms(name, "pairs", run.pairs(dropped=mask), m * w["pairs"])
         else:
-            parts += terms(f"{name}_f", _kept(run.folded, mask), m * w["folded_plain"])
+            parts += terms(name, "folded", kept(run.folded, mask), m * w["folded_plain"])
             if restored:
-                parts += terms(f"{name}_s", _kept(restored, mask), m * w["restored"])
+                parts += terms(name, "syllables", kept(restored, mask), m * w["restored"])
                 parts += terms(
-                    f"{name}_b", run.pairs(restored, mask), m * w["restored"] * w["pairs"]
+                    name, "pairs", run.pairs(restored, mask), m * w["restored"] * w["pairs"]
                 )
     return parts
 
@@ -157,7 +91,7 @@ class Need:
     """
 
     kind: str
-    rep: str  # the representation: "s", "f", "b" (the field is f"{field}_{rep}")
+    representation: str  # "syllables", "folded" or "pairs" (or "words")
     terms: tuple[str, ...]
     fields: tuple[str, ...] = TEXT
 
@@ -169,7 +103,7 @@ class Alternative:
     recall: Need | None = None  # any of its words: the documents it matches at all
     needs: list[Need] = field(default_factory=list)  # phrases and fields: all must hold
     tiers: list[list[Need]] = field(default_factory=list)  # best first, for a short query
-    scoring: list[wq.Query] = field(default_factory=list)
+    scoring: list[Weighted] = field(default_factory=list)
 
 
 @dataclass
@@ -188,9 +122,9 @@ class Plan:
         return bool(self.alternatives) and not any(a.tiers for a in self.alternatives)
 
     @property
-    def scoring(self) -> wq.Query | None:
-        terms = [t for alternative in self.alternatives for t in alternative.scoring]
-        return wq.Or(terms) if terms else None
+    def scoring(self) -> list[Weighted]:
+        """Every weighted term of every alternative: what ranks the documents."""
+        return [t for alternative in self.alternatives for t in alternative.scoring]
 
 
 def tiers(run: Analysis, restored=None, fields=TEXT, phrases: bool = True) -> list[list[Need]]:
@@ -207,21 +141,19 @@ def tiers(run: Analysis, restored=None, fields=TEXT, phrases: bool = True) -> li
     layers = []
     if run.accented:
         if phrases and (pairs := run.pairs()):
-            layers.append(
-                [Need("all", "b", tuple(pairs), fields), _all("s", run.syllables, fields)]
-            )
-        layers.append([_all("s", run.syllables, fields)])
+            layers.append([_all("pairs", pairs, fields), _all("syllables", run.syllables, fields)])
+        layers.append([_all("syllables", run.syllables, fields)])
     elif phrases and restored:
-        together = [_all("s", restored, fields)]
+        together = [_all("syllables", restored, fields)]
         if pairs := run.pairs(restored):
-            together.insert(0, Need("all", "b", tuple(pairs), fields))
+            together.insert(0, _all("pairs", pairs, fields))
         layers.append(together)
-    layers.append([_all("f", run.folded, fields)])
+    layers.append([_all("folded", run.folded, fields)])
     return layers
 
 
-def _all(rep: str, terms, fields) -> Need:
-    return Need("all", rep, tuple(terms), fields)
+def _all(representation: str, terms, fields) -> Need:
+    return Need("all", representation, tuple(terms), fields)
 
 
 def requirement(clause: Clause, run: Analysis) -> Need | None:
@@ -229,10 +161,10 @@ def requirement(clause: Clause, run: Analysis) -> Need | None:
     if not run.syllables:
         return None
     if clause.field in ("author", "place"):
-        return Need("phrase", "f", tuple(run.folded), (clause.field,))
+        return Need("phrase", "folded", tuple(run.folded), (clause.field,))
     fields = ("title",) if clause.field == "title" else TEXT
-    rep, terms = ("s", run.syllables) if run.accented else ("f", run.folded)
-    return Need("phrase" if clause.phrase else "all", rep, tuple(terms), fields)
+    representation, terms = ("syllables", run.syllables) if run.accented else ("folded", run.folded)
+    return Need("phrase" if clause.phrase else "all", representation, tuple(terms), fields)
 
 
 def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
@@ -257,11 +189,11 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
             exact = run.accented
             result.sequences.append((tuple(run.syllables if exact else run.folded), exact))
             mask = question_mask(run)
-            recall.setdefault(fields, []).extend(_kept(run.folded, mask))
+            recall.setdefault(fields, []).extend(kept(run.folded, mask))
             runs.append((run, restored, fields))
         if recall:  # one field set in practice; title: clauses are also in needs
             fields, terms = max(recall.items(), key=lambda item: len(item[0]))
-            alternative.recall = Need("any", "f", tuple(dict.fromkeys(terms)), fields)
+            alternative.recall = Need("any", "folded", tuple(dict.fromkeys(terms)), fields)
         if len(runs) == 1:
             alternative.tiers = tiers(*runs[0])
         elif len(runs) > 1:  # several runs: tiers on all their words, not as one phrase
@@ -276,67 +208,3 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
         if need := requirement(clause, analyse_text(clause.text)):
             result.excluded.append(need)
     return result
-
-
-def longest_run(query: tuple[str, ...], text: list[str]) -> int:
-    """How many syllables of *query*, in its order, stand together somewhere in *text*."""
-    where: dict[str, list[int]] = {}
-    wanted = set(query)
-    for position, syllable in enumerate(text):
-        if syllable in wanted:
-            where.setdefault(syllable, []).append(position)
-    best, ending = 0, {}  # ending: text position -> length of the run ending there
-    for syllable in query:
-        ending = {p: ending.get(p - 1, 0) + 1 for p in where.get(syllable, ())}
-        best = max(best, *ending.values(), 0)
-    return best
-
-
-def highlight_units(
-    parsed: Parsed, analyse_text, restore=None
-) -> list[tuple[tuple[str | None, str], ...]]:
-    """The query's words to mark, each a tuple of (exact syllable or None, folded syllable).
-
-    A word of several syllables is marked only where they stand together, so that
-    "UBND" (Ủy ban / nhân dân) does not light up every "ban". Per syllable, a document's
-    exact occurrences are marked where it has them, its folded ones otherwise; a query
-    without diacritics is "exact" in its restored reading, split into words by pyvi.
-    A quoted phrase is one unit: it is marked where it stands whole, as it matched.
-    """
-    units = []
-    for clause in parsed.clauses():
-        if clause.field in ("author", "place"):
-            continue
-        run = analyse_text(clause.text)
-        exact, sizes = run.syllables, _typed_words(run)
-        if not run.accented:
-            restored = restore(run) if restore and not clause.phrase else None
-            if restored:
-                exact, sizes = restored, [len(words) for words, _ in segment(" ".join(restored))]
-            else:
-                exact = [None] * len(run.folded)
-        if not run.folded:
-            continue
-        if clause.phrase:  # a quoted phrase is marked only where it stands whole
-            sizes = [len(run.folded)]
-        elif sum(sizes) != len(run.folded):
-            sizes = [1] * len(run.folded)
-        pairs = list(zip(exact, run.folded))
-        start = 0
-        for size in sizes:
-            units.append(tuple(pairs[start : start + size]))
-            start += size
-    return list(dict.fromkeys(units))
-
-
-def _typed_words(run: Analysis) -> list[int]:
-    """Word sizes, joining the words that one typed abbreviation expanded into."""
-    sizes: list[int] = []
-    start = 0
-    for size in run.sizes:
-        if sizes and run.spans[start] == run.spans[start - 1]:
-            sizes[-1] += size  # same typed span: "UBND" is one word to mark
-        else:
-            sizes.append(size)
-        start += size
-    return sizes

@@ -14,10 +14,10 @@ from __future__ import annotations
 import bisect
 import math
 import threading
+from typing import Protocol
 
 from ..language.analysis import Analysis
 from ..language.text import fold
-from ..whoosh.bm25 import document_frequencies
 
 CANDIDATES = 8  # accented readings tried per folded syllable
 # Weight of the pair evidence against the syllable's own frequency. With 8 candidates and
@@ -31,11 +31,21 @@ COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be off
 ALPHABET = 120  # letters a correction tries in each place: Vietnamese has 89 lower-case
 
 
-class Vocabulary:
-    """Views of one index reader's lexicons, built on first use."""
+class Lexicon(Protocol):
+    """What a backend tells of its index's terms (one consistent reading of it)."""
 
-    def __init__(self, reader):
-        self.reader = reader
+    def frequencies(self, field: str, representation: str) -> dict[str, int]:
+        """Every term of a text field's representation, and how many documents hold it."""
+
+    def frequency(self, field: str, representation: str, term: str) -> int:
+        """How many documents hold *term* in a text field's representation."""
+
+
+class Vocabulary:
+    """Views of one index's lexicons, built on first use."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
         self._lock = threading.Lock()
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
         self._completions: list[tuple[str, float, str]] | None = None
@@ -46,8 +56,8 @@ class Vocabulary:
 
     # --- lexicons ------------------------------------------------------------------
 
-    def _frequencies(self, fieldname: str):
-        yield from document_frequencies(self.reader, fieldname).items()
+    def _frequencies(self, field: str, representation: str):
+        yield from self.lexicon.frequencies(field, representation).items()
 
     @property
     def by_fold(self) -> dict[str, list[tuple[str, int]]]:
@@ -57,8 +67,8 @@ class Vocabulary:
         with self._lock:
             if self._by_fold is None:
                 counts: dict[str, int] = {}
-                for name in ("body_s", "title_s"):
-                    for term, df in self._frequencies(name):
+                for name in ("body", "title"):
+                    for term, df in self._frequencies(name, "syllables"):
                         counts[term] = counts.get(term, 0) + df
                 by_fold: dict[str, list[tuple[str, int]]] = {}
                 letters: dict[str, int] = {}
@@ -93,7 +103,8 @@ class Vocabulary:
         return self._total
 
     def pair_frequency(self, pair: str) -> int:
-        return sum(self.reader.doc_frequency(f, pair) for f in ("body_b", "title_b"))
+        """How many documents hold the pair "a b" (body and title counted apart)."""
+        return sum(self.lexicon.frequency(f, "pairs", pair) for f in ("body", "title"))
 
     # --- accent restoration --------------------------------------------------------
 
@@ -155,9 +166,9 @@ class Vocabulary:
         with self._lock:
             if self._completions is None:
                 weights: dict[str, float] = {}
-                for term, df in self._frequencies("title_w"):
+                for term, df in self._frequencies("title", "words"):
                     weights[term] = weights.get(term, 0.0) + 3.0 * df
-                for term, df in self._frequencies("body_w"):
+                for term, df in self._frequencies("body", "words"):
                     if df >= COMPLETION_MIN_DF or term in weights:
                         weights[term] = weights.get(term, 0.0) + df
                 entries = sorted((fold(term), -weight, term) for term, weight in weights.items())

@@ -19,10 +19,7 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer, Token
 
 from ..language.abbreviations import Abbreviations
-from ..language.analysis import analyse
-
-# The representations and the suffix each gives a text field's name: body_w, body_s, ...
-SUFFIXES = {"words": "w", "syllables": "s", "folded": "f", "pairs": "b"}
+from ..language.analysis import REPRESENTATIONS, analyse
 
 
 class RepresentationAnalyzer(Analyzer):
@@ -34,7 +31,7 @@ class RepresentationAnalyzer(Analyzer):
     """
 
     def __init__(self, representation: str, table: Abbreviations | None = None):
-        if representation not in SUFFIXES:
+        if representation not in REPRESENTATIONS:
             raise ValueError(f"unknown representation {representation!r}")
         self.representation = representation
         self.table = table if table is not None else Abbreviations()

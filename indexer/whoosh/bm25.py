@@ -147,7 +147,7 @@ class Scorer:
     def scores(
         self, terms, expired=lambda: False, delta: float = 0.0, local: int = 0
     ) -> tuple[np.ndarray, bool]:
-        """Every document's summed score over *terms* (Whoosh Term queries with boosts).
+        """Every document's summed score over *terms*, (fieldname, text, boost) each.
 
         Returns the scores and whether *expired* cut the sum short. With the defaults
         this is Whoosh's BM25F; *delta* adds BM25+'s lower bound, and *local* > 0
@@ -156,18 +156,18 @@ class Scorer:
         total = np.zeros(self.size, np.float64)
         searcher = self.searcher
         parts = []
-        for term in terms:
+        for fieldname, text, boost in terms:
             if expired():
                 return total, True
-            ids, tf = self.postings(term.fieldname, term.text)
+            ids, tf = self.postings(fieldname, text)
             if not len(ids):
                 continue
             # Whoosh's idf: log(documents / (document frequency + 1)) + 1, where the
             # document frequency is the term's postings, in every segment
             idf = math.log(self.size / (len(ids) + 1)) + 1
-            avgfl = searcher.avg_field_length(term.fieldname) or 1
-            fl = self.lengths(term.fieldname)[ids]
-            score = bm25(idf, tf.astype(np.float64), fl, avgfl, delta=delta) * term.boost
+            avgfl = searcher.avg_field_length(fieldname) or 1
+            fl = self.lengths(fieldname)[ids]
+            score = bm25(idf, tf.astype(np.float64), fl, avgfl, delta=delta) * boost
             total[ids] += score
             if local:
                 parts.append((ids, score))

@@ -14,24 +14,26 @@ import gc
 import multiprocessing
 import os
 import shutil
-import sys
 import time
 import uuid
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from ..articles.dates import UNDATED, date_key
 from ..articles.sources import MAX_BYTES, Problem, Record, count, is_folder_source, read, to_article
+from ..errors import IndexNotFound
+from ..indexing.report import Reporter, Summary
+from ..indexing.stored import encode_spans, encode_terms
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import analyse
 from . import storage
 from .analyzers import table_of
 from .parallel import build_segments
-from .postings import encode_spans, encode_terms, postings
-from .schema import REPRESENTATIONS, TEXT_FIELDS, build_schema, date_key
+from .postings import postings
+from .schema import SUFFIXES, TEXT_FIELDS, build_schema
 from .writer import PostingsWriter
 
 BATCH_RECORDS = 16  # records sent to a worker at once
@@ -41,64 +43,6 @@ WRITER_MB = 256  # Whoosh's posting pool in memory before it spills to disk
 INDEXING_GC = (50_000, 20, 20)
 
 
-@dataclass
-class Summary:
-    """What a build or update did."""
-
-    indexed: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    skipped: int = 0
-    failed: int = 0
-    chars: int = 0
-    seconds: float = 0.0
-    published: bool = False
-    problems: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        rate = self.chars / self.seconds if self.seconds else 0.0
-        return (
-            f"indexed {self.indexed:,} · unchanged {self.unchanged:,} · deleted {self.deleted:,}"
-            f" · skipped {self.skipped:,} · failed {self.failed:,}"
-            f" — {self.chars:,} characters in {self.seconds:.1f} s ({rate:,.0f} characters/s)"
-        )
-
-    def as_dict(self) -> dict:
-        info = asdict(self)
-        info["problems"] = self.problems[:100]
-        return info
-
-
-class Reporter:
-    """Progress bar on a terminal, problems always, the summary unless quiet."""
-
-    def __init__(self, total: int | None, quiet: bool, stream=None):
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.bar = None
-        if not quiet and self.stream.isatty():
-            from tqdm import tqdm
-
-            tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
-            self.bar = tqdm(total=total, unit=" doc", file=self.stream, dynamic_ncols=True)
-
-    def advance(self) -> None:
-        if self.bar is not None:
-            self.bar.update()
-
-    def say(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.write(message, file=self.stream)
-        else:
-            print(message, file=self.stream, flush=True)
-
-    def close(self, summary: Summary) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        if not self.quiet:
-            print(summary.line(), file=self.stream, flush=True)
-
-
 # --- worker side -----------------------------------------------------------------------
 
 _worker: dict = {}
@@ -106,7 +50,7 @@ _worker: dict = {}
 
 def _init_worker(schema) -> None:
     _worker["table"] = table_of(schema)
-    _worker["formats"] = {s: schema[f"body_{s}"].format for s in REPRESENTATIONS}
+    _worker["formats"] = {s: schema[f"body_{s}"].format for s in SUFFIXES.values()}
 
 
 def _init_pool_worker(schema) -> None:
@@ -155,7 +99,7 @@ def prepare(record: Record) -> tuple[dict, int] | Problem:
             "body": article.body,
             "captions": article.captions,
             "date": article.date,
-            "date_key": date_key(article.date) or 0,  # 0: undated, so sorts and facets see it
+            "date_key": date_key(article.date) or UNDATED,  # so sorts and facets see it
             "author": article.author,
             "source": article.source,
             "url": article.url,
@@ -301,7 +245,7 @@ def build(
     """Rebuild the index at *index_dir* from *sources*; publish it only when complete.
 
     The new index replaces the old one atomically, and only if something could be
-    indexed (and, with *strict*, nothing failed). Raises storage.IndexBusy when another
+    indexed (and, with *strict*, nothing failed). Raises IndexBusy when another
     build or update is running.
     """
     started = time.monotonic()
@@ -370,7 +314,7 @@ def update(
     """
     try:
         storage.current_path(index_dir)
-    except storage.IndexNotFound:
+    except IndexNotFound:
         return build(
             index_dir,
             sources,
@@ -467,6 +411,7 @@ def _known(ix) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 def _info(sources, summary: Summary) -> dict:
     info = summary.as_dict()
+    info["format"] = storage.FORMAT
     info["sources"] = [str(Path(s).resolve()) for s in sources]
     info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return info

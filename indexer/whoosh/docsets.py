@@ -14,7 +14,9 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
+from ..articles.dates import is_dated, key_year
 from ..search.plan import Need
+from .schema import fieldname
 
 CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 
@@ -61,7 +63,10 @@ class DocSets:
             found = self._phrases.get(need)
             if found is None:
                 phrase = wq.Or(
-                    [wq.Phrase(f"{f}_{need.rep}", list(need.terms)) for f in need.fields]
+                    [
+                        wq.Phrase(fieldname(f, need.representation), list(need.terms))
+                        for f in need.fields
+                    ]
                 )
                 found = self._phrases[need] = self.of(list(self.searcher.docs_for_query(phrase)))
                 if len(self._phrases) > CACHE_PHRASES:
@@ -71,7 +76,7 @@ class DocSets:
         for text in dict.fromkeys(need.terms):
             either = self.empty()
             for f in need.fields:
-                either[self.ids(f"{f}_{need.rep}", text)] = True
+                either[self.ids(fieldname(f, need.representation), text)] = True
             per_term.append(either)
         if not per_term:
             return self.empty()
@@ -85,17 +90,14 @@ class DocSets:
         """Each document's date_key, 0 when it is undated."""
         if "_dates" not in self._columns:
             self._columns["_dates"] = np.array(
-                [k if k and 0 < k < 10**13 else 0 for k in self.column("date_key")], np.int64
+                [k if is_dated(k) else 0 for k in self.column("date_key")], np.int64
             )
         return self._columns["_dates"]
 
     def years(self) -> list[str | None]:
         """Each document's year ("2023"), or None when it is undated."""
         if "_years" not in self._columns:
-            self._columns["_years"] = [
-                str(key // 10**8) if key and 0 < key < 10**13 else None
-                for key in self.column("date_key")
-            ]
+            self._columns["_years"] = [key_year(key) for key in self.column("date_key")]
         return self._columns["_years"]
 
     def places(self) -> list[tuple[str, ...]]:

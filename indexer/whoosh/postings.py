@@ -13,13 +13,9 @@ their lighter weight off.
 from __future__ import annotations
 
 import pickle
-import zlib
-from array import array
 from collections import Counter
-from collections.abc import Sequence
 from itertools import pairwise
 
-import numpy as np
 from whoosh import formats
 from whoosh.system import pack_uint
 
@@ -28,7 +24,6 @@ from ..language.text import fold
 from .schema import Postings
 
 CAPTION_WEIGHT = 0.5
-STORED_LEVEL = 1  # zlib level of stored spans and terms: 6 is 3 times slower, 14 % smaller
 
 
 def postings(analysis: Analysis, formats, captions=()) -> dict[str, Postings]:
@@ -180,92 +175,3 @@ def _encode_positions(poslist: list[int]) -> bytes:
 
 
 _ONE_POSITION = [pack_uint(1) + pickle.dumps([p], 2) for p in range(8192)]
-
-
-def encode_spans(spans: list[tuple[int, int]]) -> bytes:
-    """Pack the character span of each syllable position: deltas of starts, then lengths."""
-    packed = array("I", [len(spans)])
-    previous = 0
-    for start, _ in spans:
-        packed.append(start - previous)
-        previous = start
-    packed.extend(end - start for start, end in spans)
-    return zlib.compress(packed.tobytes(), STORED_LEVEL)
-
-
-class Spans(Sequence):
-    """The character span of each syllable position, read from encode_spans' bytes.
-
-    A sequence of (start, end); only the spans asked for are built (a hit's snippet
-    needs a handful of a long article's thousands).
-    """
-
-    __slots__ = ("_lengths", "_starts")
-
-    def __init__(self, data: bytes):
-        if data:
-            packed = np.frombuffer(zlib.decompress(data), np.uint32)
-            count = int(packed[0])
-            self._starts = np.cumsum(packed[1 : count + 1], dtype=np.int64).tolist()
-            self._lengths = packed[count + 1 :].tolist()
-        else:
-            self._starts, self._lengths = [], []
-
-    def __len__(self) -> int:
-        return len(self._starts)
-
-    def __getitem__(self, p):
-        if isinstance(p, slice):
-            return [self[i] for i in range(*p.indices(len(self)))]
-        start = self._starts[p]
-        return (start, start + self._lengths[p])
-
-
-def decode_spans(data: bytes) -> Spans:
-    """Return the (start, end) of each syllable position, as encode_spans packed them."""
-    return Spans(data)
-
-
-def encode_terms(terms: list[str]) -> bytes:
-    """Pack the syllable term (as the ``_s`` field indexes it) of each position."""
-    return zlib.compress(" ".join(terms).encode("utf-8"), STORED_LEVEL) if terms else b""
-
-
-class Terms:
-    """Where each syllable term stands in a text field, from encode_terms' bytes.
-
-    Snippets mark the positions of a query's syllables from this, the document's own
-    stored list, instead of reading posting blocks of every query term for every hit.
-    """
-
-    __slots__ = ("_folded", "_terms")
-
-    def __init__(self, data: bytes):
-        self._terms = zlib.decompress(data).decode("utf-8").split(" ") if data else []
-        self._folded: list[str] | None = None
-
-    def exact(self, term: str) -> list[int]:
-        """The positions of *term* (a syllable as the ``_s`` field holds it)."""
-        return _find(self._terms, term)
-
-    def folded(self, term: str) -> list[int]:
-        """The positions of the syllables that fold to *term* (as the ``_f`` field)."""
-        return _find(self.sequence(folded=True), term)
-
-    def sequence(self, folded: bool = False) -> list[str]:
-        """Every syllable in position order, exact or folded."""
-        if not folded:
-            return self._terms
-        if self._folded is None:
-            self._folded = [fold(t) for t in self._terms]
-        return self._folded
-
-
-def _find(items: list[str], item: str) -> list[int]:
-    found, at = [], -1
-    try:
-        while True:
-            at = items.index(item, at + 1)
-            found.append(at)
-    except ValueError:
-        return found

@@ -14,10 +14,17 @@ from __future__ import annotations
 from whoosh import columns, fields
 
 from ..language.abbreviations import Abbreviations
-from .analyzers import SUFFIXES, RepresentationAnalyzer
+from ..language.analysis import REPRESENTATIONS
+from .analyzers import RepresentationAnalyzer
 
 TEXT_FIELDS = ("title", "body")
-REPRESENTATIONS = ("w", "s", "f", "b")
+# Each representation's suffix in a field's name: body_w, body_s, body_f, body_b.
+SUFFIXES = dict(zip(REPRESENTATIONS, ("w", "s", "f", "b")))
+
+
+def fieldname(field: str, representation: str) -> str:
+    """The Whoosh field of a field's representation: ("body", "syllables") -> "body_s"."""
+    return f"{field}_{SUFFIXES[representation]}"
 
 
 class Postings:
@@ -82,12 +89,3 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         schema.add(f"{name}_f", VietnameseText(analyzer=analyzers["f"], phrase=True))
         schema.add(f"{name}_b", VietnameseText(analyzer=analyzers["b"], phrase=False))
     return schema
-
-
-def date_key(iso: str | None) -> int | None:
-    """Return an ISO date as a sortable integer YYYYMMDDhhmm ("2022-07" sorts as the 1st)."""
-    if not iso:
-        return None
-    digits = "".join(c for c in iso if c.isdigit())
-    digits = (digits + "01" if len(digits) == 6 else digits)[:12]
-    return int(digits.ljust(12, "0"))

@@ -22,19 +22,16 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from ..errors import IndexBusy, IndexNeedsRebuild, IndexNotFound
+
 CURRENT = "CURRENT"
 LOCK = ".lock"
 GENERATION_PREFIX = "gen-"
 BUILDING_PREFIX = "building-"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
-
-
-class IndexNotFound(Exception):
-    """There is no index at the given directory."""
-
-
-class IndexBusy(Exception):
-    """Another build or update holds the index's lock."""
+# What this version writes, in build.json: a reader refuses another (the schema's
+# fields, the stored fields and the analysis that made the terms must all agree).
+FORMAT = 2  # 2: the layered redesign (analyzers in indexer.whoosh.analyzers)
 
 
 def current_path(index_dir: str | Path) -> Path:
@@ -74,10 +71,19 @@ def open_index(index_dir: str | Path):
     shared by every process.
     """
     path = current_path(index_dir)
+    rebuild = (
+        f"the index at {index_dir} was built by another version of vnsearch: rebuild it"
+        f" with `python -m indexer build --index {index_dir} SOURCE`"
+    )
+    info = read_info(path, "build.json")
+    if info is not None and info.get("format") != FORMAT:
+        raise IndexNeedsRebuild(rebuild)
     try:
         return FileStorage(path, supports_mmap=False).open_index()
     except (whoosh_index.EmptyIndexError, FileNotFoundError):
         raise IndexNotFound(f"no index at {index_dir}") from None
+    except (ImportError, AttributeError, TypeError) as error:  # the pickled schema's classes
+        raise IndexNeedsRebuild(f"{rebuild} ({type(error).__name__}: {error})") from None
 
 
 @contextlib.contextmanager

@@ -1,0 +1,1 @@
+"""Indexing that every backend shares: stored spans, reports, the run's bookkeeping."""

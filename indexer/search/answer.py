@@ -1,0 +1,117 @@
+"""A request in, a plain result object out, over one View of an index.
+
+The page, the JSON API and the terminal only render what `search` and `document`
+return. The backend answers the plan (View.find); what the reader sees of each hit,
+the marks, snippets, suggestions and the long query's re-ranking are made here, the same
+for every backend.
+"""
+
+from __future__ import annotations
+
+import time
+
+from . import didyoumean, rerank
+from .marks import Unit, field_ranges, highlight_units
+from .plan import plan as make_plan
+from .query import parse
+from .request import Deadline, SearchRequest
+from .results import Document, Hit, SearchResult
+from .snippets import mark, snippet
+
+FACETS = ("year", "author", "place", "source")
+FACET_SIZE = 10  # values shown of each facet but the year (every year is shown)
+
+
+def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
+    """Answer *request* from *view* within *time_limit* seconds (then partially)."""
+    started = time.perf_counter()
+    deadline = Deadline(time_limit)
+    parsed = parse(request.q)
+    plan = make_plan(parsed, view.analyse, view.restore)
+    sort = request.sort
+    if sort == "relevance" and not plan.scoring:
+        sort = "newest"  # nothing to rank by: an empty query, or filters only
+    start = (request.page - 1) * request.per_page
+    needed = start + request.per_page
+    if sort == "relevance" and plan.long:
+        needed = max(needed, rerank.RERANKED)  # every page re-ranks the same head
+    found = view.find(plan, request, sort, needed, deadline)
+    ranked = found.ranked
+    if sort == "relevance" and plan.long and plan.sequences and not deadline.expired():
+        head = rerank.RERANKED
+        ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
+    units = highlight_units(parsed, view.analyse, view.restore)
+    page = ranked[start : start + request.per_page]
+    hits = [hit(view, ref, score, units) for ref, score in page]
+    suggestion = None
+    if request.q.strip():
+        suggestion = didyoumean.suggestion(view, parsed) or (
+            None if found.total else didyoumean.plain_words(view, parsed, request)
+        )
+    return SearchResult(
+        query=request.q,
+        total=found.total,
+        page=request.page,
+        per_page=request.per_page,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        hits=hits,
+        facets=facets(found.counts),
+        suggestion=suggestion,
+        sort=sort,
+        partial=deadline.passed,
+        filters=request.filters(),
+    )
+
+
+def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """Facet counts as shown: every year, newest first; the commonest values of the rest."""
+
+    def top(counter):
+        ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        return [{"value": v, "count": n} for v, n in ordered[:FACET_SIZE]]
+
+    years = counts.get("year", {})
+    shown = {"year": [{"value": y, "count": n} for y, n in sorted(years.items(), reverse=True)]}
+    shown.update({name: top(counts.get(name, {})) for name in FACETS[1:]})
+    return shown
+
+
+def info(stored: dict, units: list[Unit]) -> dict:
+    """What hits and documents both show: id, title (marked), date, author, ..."""
+    title = stored.get("title", "")
+    return {
+        "id": stored["id"],
+        "title": title,
+        "title_html": mark(title, field_ranges(stored, "title", units)),
+        "date": stored.get("date"),
+        "author": stored.get("author"),
+        "source": stored.get("source"),
+        "place": stored.get("place", []),
+        "url": stored.get("url"),
+    }
+
+
+def hit(view, ref, score: float | None, units: list[Unit]) -> Hit:
+    """One result: the document's info and a snippet of its body around the marks."""
+    stored = view.stored(ref)
+    body = stored.get("body", "")
+    ranges = field_ranges(stored, "body", units)
+    return Hit(**info(stored, units), score=score, snippet=snippet(body, ranges))
+
+
+def document(view, doc_id: str, q: str) -> Document | None:
+    """A whole document by id, its text marked where *q* matches; None if unknown."""
+    ref = view.lookup(doc_id)
+    if ref is None:
+        return None
+    stored = view.stored(ref)
+    units = highlight_units(parse(q), view.analyse, view.restore) if q.strip() else []
+    body = stored.get("body", "")
+    ranges = field_ranges(stored, "body", units)
+    captions = {start for start, _ in stored.get("captions", [])}
+    paragraphs, offset = [], 0
+    for text in body.split("\n\n"):
+        html = mark(body, ranges, offset, offset + len(text))
+        paragraphs.append({"html": html, "caption": offset in captions})
+        offset += len(text) + 2
+    return Document(**info(stored, units), text=body, paragraphs=paragraphs)

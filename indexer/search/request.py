@@ -1,0 +1,176 @@
+"""A search request: its parameters, their limits, validation, and the time it may take.
+
+The parameters are defined once, here (`PARAMETERS`): the JSON API, the search page, its
+templates, the OpenAPI description and the command line all read their names, defaults
+and limits from this table.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..articles.dates import bound
+
+MAX_QUERY = 1000  # characters
+MAX_PER_PAGE = 100
+MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine does
+MAX_FILTER = 200  # characters of an author, place or source filter
+SORTS = ("relevance", "newest", "oldest")
+
+
+class Parameter(NamedTuple):
+    """One request parameter: its name, JSON type, default and a line of help."""
+
+    name: str
+    kind: str  # "string" or "integer"
+    default: str | int | None
+    help: str
+
+
+PARAMETERS = (
+    Parameter(
+        "q",
+        "string",
+        "",
+        f'the query, at most {MAX_QUERY:,} characters: words (with or without diacritics), "a'
+        ' phrase", -word, a OR b, title:, author:, place:',
+    ),
+    Parameter("page", "integer", 1, "the page of results, from 1"),
+    Parameter("per_page", "integer", 10, f"results a page, 1 to {MAX_PER_PAGE}"),
+    Parameter("sort", "string", "relevance", f"one of: {', '.join(SORTS)}"),
+    Parameter(
+        "date_from",
+        "string",
+        None,
+        "ISO date (2023, 2023-10 or 2023-10-02), inclusive; undated articles are left out",
+    ),
+    Parameter("date_to", "string", None, "ISO date, inclusive; undated articles are left out"),
+    Parameter("author", "string", None, "only articles by this author (exact)"),
+    Parameter("place", "string", None, "only articles about this province or city (exact)"),
+    Parameter("source", "string", None, "only articles of this newspaper (exact)"),
+)
+NAMES = tuple(p.name for p in PARAMETERS)
+FILTERS = ("date_from", "date_to", "author", "place", "source")  # what narrows the results
+KEPT = tuple(name for name in NAMES if name != "page")  # what a new page of results keeps
+
+
+class InvalidRequest(ValueError):
+    """A request the engine refuses, with a machine-readable code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    """What a search asks for; `from_params` validates text parameters from a URL."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    date_from: str | None = None
+    date_to: str | None = None
+    author: str | None = None
+    place: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def from_params(cls, params) -> SearchRequest:
+        """Build and validate a request from a mapping of strings (a query string)."""
+        values = {}
+        for parameter in PARAMETERS:
+            value = params.get(parameter.name)
+            if parameter.kind == "integer":
+                values[parameter.name] = _integer(value, parameter.name, parameter.default)
+            elif parameter.name == "q":
+                values["q"] = value or ""
+            else:
+                values[parameter.name] = (value or "").strip() or parameter.default
+        request = cls(**values)
+        request.validate()
+        return request
+
+    def validate(self) -> None:
+        """Raise InvalidRequest naming the first parameter out of its limits."""
+        check_query(self.q)
+        if self.page < 1:
+            raise InvalidRequest("invalid_page", "page must be a positive integer")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidRequest(
+                "invalid_per_page", f"per_page must be between 1 and {MAX_PER_PAGE}"
+            )
+        if self.page * self.per_page > MAX_DEPTH:
+            raise InvalidRequest("page_too_deep", f"page × per_page may not exceed {MAX_DEPTH:,}")
+        if self.sort not in SORTS:
+            raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
+        low, high = self.dates()
+        if low is not None and high is not None and low > high:
+            raise InvalidRequest("invalid_date_range", "date_from is after date_to")
+        for name in ("author", "place", "source"):
+            value = getattr(self, name)
+            if value is not None and len(value) > MAX_FILTER:
+                raise InvalidRequest(
+                    f"invalid_{name}", f"{name} is longer than {MAX_FILTER} characters"
+                )
+
+    def dates(self) -> tuple[int | None, int | None]:
+        """The date filters as inclusive date-key bounds (None where not set)."""
+        return (
+            date_bound(self.date_from, "date_from", end=False),
+            date_bound(self.date_to, "date_to", end=True),
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The filters in use, by name."""
+        return {name: value for name in FILTERS if (value := getattr(self, name))}
+
+
+def check_query(q: str) -> None:
+    """Refuse a query over MAX_QUERY characters (searches, documents and suggestions)."""
+    if len(q) > MAX_QUERY:
+        message = f"q is {len(q)} characters; the limit is {MAX_QUERY}"
+        raise InvalidRequest("query_too_long", message)
+
+
+def _integer(value, name: str, default: int) -> int:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} must be a positive integer, not {text[:40]!r}"
+        )
+    return int(text)
+
+
+def date_bound(value: str | None, name: str, end: bool) -> int | None:
+    """Return a date filter (YYYY, YYYY-MM or YYYY-MM-DD) as an inclusive date-key bound."""
+    if value is None:
+        return None
+    try:
+        return bound(value, end)
+    except ValueError:
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} must be an ISO date like 2023-10-02, not {value[:40]!r}"
+        ) from None
+
+
+class Deadline:
+    """The time a search may still spend; `passed` once it ran out."""
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+        self.passed = False
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> bool:
+        self.passed = self.passed or self.remaining() <= 0
+        return self.passed

@@ -1,0 +1,84 @@
+"""The Whoosh backend: an index directory on this machine, searched in-process.
+
+Each thread reads through a GenerationView of the live generation and opens a new one
+within RELOAD_SECONDS of a build or an update landing, so a server follows its index
+without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from ..errors import IndexNotFound
+from ..indexing.report import Summary
+from ..search.engine import Backend
+from ..search.request import InvalidRequest
+from . import build, storage
+from .view import GenerationView
+
+RELOAD_SECONDS = 1.0
+TIME_LIMIT = 5.0  # seconds a search may spend; then it answers partially
+
+
+class WhooshBackend(Backend):
+    """Searches and writes the Whoosh index at *index_dir*."""
+
+    def __init__(
+        self,
+        index_dir: str | Path,
+        reload_seconds: float = RELOAD_SECONDS,
+        time_limit: float = TIME_LIMIT,
+    ):
+        self.index_dir = Path(index_dir)
+        self.reload_seconds = reload_seconds
+        self.time_limit = time_limit
+        self._local = threading.local()
+
+    def view(self) -> GenerationView:
+        """The current thread's view, reopened when a new generation has landed."""
+        local = self._local
+        now = time.monotonic()
+        view = getattr(local, "view", None)
+        if view is None or now - local.checked >= self.reload_seconds:
+            marker = storage.generation_marker(self.index_dir)
+            if view is None or marker != view.marker:
+                old, view = view, GenerationView(self.index_dir, marker)
+                local.view = view
+                if old is not None:
+                    old.close()  # this thread's searcher of the previous generation
+            local.checked = now
+        return view
+
+    def reading(self, work):
+        try:
+            return work(self.view())
+        except (OSError, KeyError, ValueError) as error:  # files removed under a reader
+            if isinstance(error, InvalidRequest):
+                raise
+            self.close()
+            return work(self.view())
+
+    def close(self) -> None:
+        """Close the current thread's view (the next search opens the index again)."""
+        old, self._local.view = getattr(self._local, "view", None), None
+        if old is not None:
+            old.close()
+
+    def warm(self, alive=lambda: None) -> bool:
+        try:
+            view = self.view()
+        except IndexNotFound:
+            return False
+        view.warm(alive)
+        return True
+
+    def build(self, sources, **options) -> Summary:
+        return build.build(self.index_dir, sources, **options)
+
+    def update(self, sources, **options) -> Summary:
+        return build.update(self.index_dir, sources, **options)
+
+    def stats(self) -> dict:
+        return build.stats(self.index_dir)

@@ -1,0 +1,195 @@
+"""One index generation as one thread reads it: the Whoosh backend's View.
+
+Matching, filters, facets and tiers are boolean arrays over document numbers
+(docsets.py), ranking is BM25F over posting arrays (bm25.py); a document is referred to
+by its Whoosh document number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+from whoosh.scoring import BM25F
+
+from ..articles.dates import AFTER_EVERY_DATE
+from ..search.engine import Found, View
+from ..search.plan import Need, Plan
+from ..search.request import Deadline, SearchRequest
+from ..search.suggest import Vocabulary
+from . import bm25, storage
+from .analyzers import table_of
+from .docsets import DocSets
+from .schema import fieldname
+
+TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
+FACETS = ("year", "author", "place", "source")
+
+
+class Lexicon:
+    """The terms of one reader's text fields, for the Vocabulary."""
+
+    def __init__(self, reader):
+        self.reader = reader
+
+    def frequencies(self, field: str, representation: str) -> dict[str, int]:
+        return bm25.document_frequencies(self.reader, fieldname(field, representation))
+
+    def frequency(self, field: str, representation: str, term: str) -> int:
+        return self.reader.doc_frequency(fieldname(field, representation), term)
+
+
+class GenerationView(View):
+    """One thread's reading of the live index generation of an index directory."""
+
+    def __init__(self, index_dir: Path, marker):
+        self.marker = marker  # which generation and commit this view reads
+        self.index = storage.open_index(index_dir)
+        self.searcher = self.index.searcher(weighting=BM25F(B=bm25.B, K1=bm25.K1))
+        self.reader = self.searcher.reader()
+        self.scorer = bm25.Scorer(self.searcher)
+        self.sets = DocSets(self.searcher, self.scorer.postings)
+        super().__init__(table_of(self.index.schema), Vocabulary(Lexicon(self.reader)))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # files of a removed generation may be gone
+            self.searcher.close()
+
+    def warm(self, alive=lambda: None) -> None:
+        """Read field lengths, the date and facet columns, the vocabulary and the
+        postings of the most frequent terms."""
+        for name in self.index.schema.names():
+            if self.index.schema[name].scorable:
+                self.scorer.lengths(name)
+        self.sets.everything()
+        for facet in FACETS:
+            self.sets.codes(facet)
+        self.sets.dates()
+        self.vocabulary.complete("a", 1)
+        alive()
+        self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
+        self.scorer.pin(alive=alive)
+
+    def documents(self) -> int:
+        return self.reader.doc_count()
+
+    def lookup(self, doc_id: str):
+        return self.searcher.document_number(id=doc_id)
+
+    def stored(self, ref) -> dict:
+        return self.searcher.stored_fields(ref)
+
+    def holding_all(self, syllables: list[str]) -> int:
+        need = Need("all", "syllables", tuple(syllables))
+        return int(np.count_nonzero(self.sets.need(need)))
+
+    def count(self, plan: Plan, request: SearchRequest) -> int:
+        return int(np.count_nonzero(self.filtered(self.matching(plan), request)))
+
+    def find(
+        self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
+    ) -> Found:
+        matched = self.matching(plan)
+        docs = self.filtered(matched, request)
+        # Whether some matched documents are not reached by the scoring terms' postings
+        # alone: phrases, fields and exclusions narrow them, and so do filters.
+        restricted = docs is not matched or bool(
+            plan.alternatives and (plan.excluded or any(a.needs for a in plan.alternatives))
+        )
+        if sort == "relevance":
+            ranked = self.ranked(plan, docs, restricted, needed, deadline)
+        else:
+            ranked = [(d, None) for d in self.by_date(docs, sort == "newest")[:needed]]
+        counts = {name: self.sets.counts(name, docs) for name in FACETS}
+        return Found(int(np.count_nonzero(docs)), ranked, counts)
+
+    # --- sets of documents --------------------------------------------------------------
+
+    def matching(self, plan: Plan) -> np.ndarray:
+        """Every document the query matches: the total and the facets count them all."""
+        sets = self.sets
+        if not plan.alternatives:
+            docs = sets.everything()  # an empty query, or exclusions only
+        else:
+            matched = []
+            for alternative in plan.alternatives:
+                found = sets.everything()
+                for need in filter(None, [alternative.recall, *alternative.needs]):
+                    found = found & sets.need(need)
+                matched.append(found)
+            docs = np.logical_or.reduce(matched)
+        for need in plan.excluded:
+            docs = docs & ~sets.need(need)
+        return docs
+
+    def filtered(self, docs: np.ndarray, request: SearchRequest) -> np.ndarray:
+        """The documents that also pass the request's filters (the same set when none)."""
+        sets = self.sets
+        for name in ("author", "source", "place"):
+            if value := getattr(request, name):
+                docs = docs & sets.term(name, value)
+        low, high = request.dates()
+        if low is not None or high is not None:  # undated documents never pass
+            low, high = low or 1, high or AFTER_EVERY_DATE - 1
+            dates = sets.dates()
+            docs = docs & (dates >= low) & (dates <= high)
+        return docs
+
+    # --- orders -------------------------------------------------------------------------
+
+    def ranked(self, plan: Plan, docs, restricted: bool, needed: int, deadline: Deadline) -> list:
+        """The best *needed* documents, as (docnum, score), tiers first; partial if time runs out.
+
+        Every document the scoring terms reach gets its BM25F score (bm25.py); a tier adds
+        TIER per tier above the last, so the order is tier, then score, and scores go down
+        the list as the order does. Matching documents no term scores come last, newest first.
+        """
+        if needed <= 0 or not docs.any() or deadline.expired():
+            return []
+        terms = [(fieldname(t.field, t.representation), t.text, t.boost) for t in plan.scoring]
+        # A long query (a question, most of whose words no document holds) gets BM25+'s
+        # floor and weighs its words again by how many of the best documents hold each.
+        # A short one is ranked by tiers first: it keeps Whoosh's BM25F, which reads
+        # shorter documents first (and makes shorter snippets).
+        if plan.long:
+            keys, cut = self.scorer.scores(
+                terms, deadline.expired, delta=bm25.DELTA, local=bm25.LOCAL_K
+            )
+        else:
+            keys, cut = self.scorer.scores(terms, deadline.expired)
+        if cut:
+            deadline.passed = True
+        keys = np.round(keys, 4)
+        if len(plan.alternatives) == 1:
+            layers = [[self.sets.need(n) for n in layer] for layer in plan.alternatives[0].tiers]
+            placed = self.sets.empty()  # in a better tier already
+            for rank, layer in enumerate(layers):
+                inside = ~placed
+                for members in layer:
+                    inside &= members
+                keys[inside] += TIER * (len(layers) - rank)
+                placed |= inside
+        reached = keys > 0
+        if restricted:
+            reached &= docs
+        candidates = np.flatnonzero(reached)
+        if len(candidates) > needed:
+            best = np.argpartition(-keys[candidates], needed - 1)[:needed]
+            candidates = candidates[best]
+        order = np.lexsort((candidates, -keys[candidates]))  # key down, then document number
+        scored = [(int(d), round(float(keys[d]), 4)) for d in candidates[order]]
+        if len(scored) < needed:  # matched, but by no scored term: newest first
+            rest = docs & ~reached
+            scored += [(d, 0.0) for d in self.by_date(rest, True)[: needed - len(scored)]]
+        return scored
+
+    def by_date(self, docs: np.ndarray, newest: bool) -> list[int]:
+        """The documents of *docs*, newest or oldest first; undated ones last."""
+        chosen = np.flatnonzero(docs)
+        dates = self.sets.dates()[chosen]
+        if newest:
+            order = np.lexsort((chosen, -dates))
+        else:
+            order = np.lexsort((chosen, np.where(dates > 0, dates, AFTER_EVERY_DATE)))
+        return chosen[order].tolist()
