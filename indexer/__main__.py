@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .errors import IndexBusy, IndexNotFound
+    from .indexing.errors import IndexBusy, IndexNotFound
     from .whoosh.backend import WhooshBackend
 
     backend = WhooshBackend(args.index)

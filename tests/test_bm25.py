@@ -15,6 +15,7 @@ from indexer.search import plan as ranking
 from indexer.whoosh import bm25, storage
 from indexer.whoosh.analyzers import table_of
 from indexer.whoosh.docsets import DocSets
+from indexer.whoosh.format import ids_and_weights
 from indexer.whoosh.schema import fieldname
 
 
@@ -93,7 +94,7 @@ def test_block_ids_and_weights_read_from_the_pickle_equal_unpickling(count, weig
         if weights == "varied" and len(set(stored)) == 1:
             stored = (0.5, *stored[1:]) if count > 1 else 0.5
         data = pickle.dumps((deltas, stored, values), protocol)
-        ids, read = bm25._ids_and_weights(data, count)
+        ids, read = ids_and_weights(data, count)
         assert ids.tolist() == np.cumsum(deltas).tolist()
         expected = [1.0] * count if stored is None else stored
         expected = [expected] * count if isinstance(expected, float) else expected

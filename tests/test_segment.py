@@ -5,8 +5,11 @@ import unicodedata
 import pycrfsuite
 import pytest
 
-from indexer.language import segment as segment_module
 from indexer.language.segment import MAX_SENTENCE, segment, syllables
+from indexer.language.segment import decode as decoding
+from indexer.language.segment.decode import chunks, viterbi
+from indexer.language.segment.features import Features, ScoreTables
+from indexer.language.segment.model import WEIGHTS, Weights, tagger
 
 
 def _pyvi_style(words):
@@ -30,15 +33,13 @@ def test_news_words_equal_pyvi(news_sample):
 
 def test_our_decoding_labels_as_crfsuite_does(seed_texts, news_sample):
     # The weights read from the model file and our Viterbi give CRFsuite's own labels.
-    features = segment_module._Features
+    features = Features
     decided = 0
     for text in [*seed_texts.values(), *news_sample]:
         tokens, _ = syllables(text)
-        for start, end in segment_module._chunks(tokens):
-            ours = segment_module._viterbi(features.scores(tokens, start, end))
-            labels = segment_module._tagger().tag(
-                pycrfsuite.ItemSequence(features.sentence(tokens, start, end))
-            )
+        for start, end in chunks(tokens):
+            ours = viterbi(features.scores(tokens, start, end))
+            labels = tagger().tag(pycrfsuite.ItemSequence(features.sentence(tokens, start, end)))
             if ours is not None:
                 decided += 1
                 assert ours == [label == "I_W" for label in labels]
@@ -50,9 +51,9 @@ def test_scores_equal_each_syllable_s_features_summed(seed_texts, monkeypatch):
     # score is the sum of the weights of the features CRFsuite is given.
     from pyvi import ViTokenizer
 
-    features = segment_module._Features
-    monkeypatch.setattr(features, "tables", segment_module._ScoreTables(capacity=1))
-    weights = segment_module._WEIGHTS
+    features = Features
+    monkeypatch.setattr(features, "tables", ScoreTables(capacity=1))
+    weights = WEIGHTS
     for name, text in seed_texts.items():
         assert _pyvi_style(segment(text)) == ViTokenizer.tokenize(text).split(), name
         tokens, _ = syllables(text)
@@ -66,20 +67,20 @@ def test_scores_equal_each_syllable_s_features_summed(seed_texts, monkeypatch):
 def test_close_calls_are_left_to_crfsuite(seed_texts, monkeypatch):
     from pyvi import ViTokenizer
 
-    monkeypatch.setattr(segment_module, "TIE", float("inf"))  # every comparison is close
+    monkeypatch.setattr(decoding, "TIE", float("inf"))  # every comparison is close
     text = seed_texts["000_50d02545dceeb243"]
     tokens, _ = syllables(text)
-    assert segment_module._viterbi(segment_module._Features.scores(tokens, 0, 20)) is None
+    assert viterbi(Features.scores(tokens, 0, 20)) is None
     assert _pyvi_style(segment(text)) == ViTokenizer.tokenize(text).split()
 
 
 def test_model_weights_are_read_exactly():
-    weights = segment_module._WEIGHTS
+    weights = WEIGHTS
     assert len(weights.state) > 6000
     b, _ = weights.state["bias"]
     assert b != round(b, 6)  # full doubles, not the six decimals of CRFsuite's dump
     with pytest.raises(ValueError):
-        segment_module._Weights(b"not a model")
+        Weights(b"not a model")
 
 
 def test_offsets_slice_the_original(seed_texts):

@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from indexer.whoosh.build import build
+from indexer.whoosh.format import TEMPORARY_FOLDER
 
 from .servers import ROOT, environment, serving
 
@@ -129,7 +130,7 @@ def test_a_killed_rebuild_never_disturbs_the_server(tmp_path, corpus, seed_texts
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            assert wait_for(lambda: any(index.glob("building-*/MAIN_WRITELOCK")), seconds=60)
+            assert wait_for(lambda: any(index.glob(f"building-*/{TEMPORARY_FOLDER}")), seconds=60)
             time.sleep(0.5)
             process.kill()  # SIGKILL: no clean-up of any kind
             process.wait(timeout=30)

@@ -5,7 +5,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer.articles.sources import read
-from indexer.whoosh.build import _init_worker, prepare
+from indexer.whoosh.document import DocumentMaker
 from indexer.whoosh.schema import build_schema
 from indexer.whoosh.writer import PostingsWriter
 
@@ -16,12 +16,11 @@ COPIES = 40  # of each seed article: common terms then span several posting bloc
 
 @pytest.fixture(scope="module")
 def documents():
-    schema = build_schema()
-    _init_worker(schema)
+    maker = DocumentMaker(build_schema())
     docs = []
     for copy in range(COPIES):
         for record in read([CORPUS]):
-            doc, _ = prepare(record)
+            doc, _ = maker.make(record)
             doc["id"] = f"{doc['id']}-{copy}"
             doc["serial"] = f"run:{len(docs)}"
             docs.append(doc)
@@ -97,7 +96,7 @@ def test_it_writes_its_own_documents_and_merges_nothing(tmp_path, documents):
             writer.add_document(**doc)
         writer.commit()  # by default Whoosh would merge the small segment before it
     ix = whoosh_index.open_dir(tmp_path)
-    assert len(ix._segments()) == 2
+    assert len(ix.reader().leaf_readers()) == 2
     assert ix.doc_count() == 10
     writer = PostingsWriter(ix)
     with pytest.raises(NotImplementedError):

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.errors import IndexNotFound
+from indexer.indexing.errors import IndexNotFound
 from indexer.search.request import InvalidRequest, SearchRequest
 
 from . import engine

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.errors import IndexNotFound
+from indexer.indexing.errors import IndexNotFound
 from indexer.search.request import InvalidRequest, SearchRequest, date_bound
 
 from . import engine

@@ -109,7 +109,7 @@ _SENTENCE_END = tuple('.!?…:;”")»')
 _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
 
 
-def _key(line: str) -> str:
+def line_key(line: str) -> str:
     """The line's letters and digits, folded: fold(), whose marks \\W drops anyway,
     without its per-character loop or its cache (lines are long and seen once)."""
     decomposed = unicodedata.normalize("NFD", line.replace("đ", "d").replace("Đ", "D"))
@@ -127,7 +127,7 @@ def _letters(text: str, count: int) -> bool:
 
 
 def _near_duplicate(a: str, b: str) -> bool:
-    ka, kb = _key(a), _key(b)
+    ka, kb = line_key(a), line_key(b)
     if not ka or not kb:
         return False
     if ka == kb:

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import IndexNotFound
+from ..indexing.errors import IndexNotFound
 from ..indexing.report import Summary
 from ..search.engine import Backend
 from ..search.request import InvalidRequest

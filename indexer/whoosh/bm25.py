@@ -15,17 +15,13 @@ lower bound on a matching term's score, and a query-local IDF (see Scorer.scores
 
 from __future__ import annotations
 
-import io
 import math
-import pickle
-import zlib
 from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.reading import TermNotFound
-from whoosh.system import _INT_SIZE, unpack_int
+
+from .format import lexicon_frequencies, read_postings
 
 B = 0.75
 K1 = 1.2
@@ -89,7 +85,7 @@ class Scorer:
             alive()
             frequent += [
                 (df, fieldname, term)
-                for term, df in document_frequencies(self.reader, fieldname).items()
+                for term, df in lexicon_frequencies(self.reader, fieldname).items()
                 if df >= 64
             ]
         frequent.sort(reverse=True)
@@ -125,7 +121,7 @@ class Scorer:
         weights: list[np.ndarray] = []
         key = text.encode("utf-8")
         for leaf, offset in self.leaves:
-            found = _read(leaf, fieldname, key)
+            found = read_postings(leaf, fieldname, key)
             if found is not None:
                 ids.append(found[0] + np.int32(offset))
                 weights.append(found[1])
@@ -192,138 +188,3 @@ class Scorer:
             idf = math.log((len(best) + 1) / (among + 0.5)) / top
             again[ids] += score * ((1 - LOCAL_WEIGHT) + LOCAL_WEIGHT * idf)
         return again
-
-
-def document_frequencies(reader, fieldname: str) -> dict[str, int]:
-    """Every term of *fieldname*, in order, and how many documents hold it.
-
-    Each segment's lexicon is read in order on its own and the counts added up. Whoosh's
-    MultiReader.iter_field looks every term of the merged lexicon up in every segment
-    again: with six segments, most of a minute for this index's lexicons.
-    """
-    counts: dict[str, int] = {}
-    if fieldname not in reader.schema:
-        return counts
-    for leaf, _ in reader.leaf_readers():
-        if fieldname not in leaf.indexed_field_names():
-            continue
-        for term, info in leaf.iter_field(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            counts[text] = counts.get(text, 0) + info.doc_frequency()
-    return dict(sorted(counts.items()))  # UTF-8 bytes and code points sort alike
-
-
-def _postfile(leaf):
-    """The postings file of a Whoosh segment reader (Whoosh 3 codec)."""
-    return leaf._terms._postfile
-
-
-def _block_head(raw: bytes, stream: io.BytesIO, at: int) -> tuple[int, tuple, bytes]:
-    """The posting block at offset *at* of *raw* (*stream* reads the same bytes): (its
-    length field, its info, its data, unpacked). The same reading as Whoosh's
-    W3LeafMatcher, from bytes already read instead of one file read per byte of the
-    block's pickled header.
-    """
-    length = unpack_int(raw[at : at + _INT_SIZE])[0]
-    end = at + _INT_SIZE + abs(length)
-    stream.seek(at + _INT_SIZE)
-    info = pickle.load(stream)
-    data = raw[stream.tell() : end]
-    if info[3]:  # compression level
-        data = zlib.decompress(data)
-    return length, info, data
-
-
-_K, _M, _J = 0x4B, 0x4D, 0x4A  # pickle's BININT1, BININT2, BININT: the ids' deltas
-_TUPLES = {0x85, 0x86, 0x87, 0x74}  # TUPLE1, TUPLE2, TUPLE3, TUPLE (after a MARK)
-_FLOATS = np.dtype(">f8")
-
-
-def _ids_and_weights(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """The document numbers and weights of a block's data: pickle.loads(data)[:2], read
-    straight from the pickle's bytes without building the values (positions) after them.
-
-    Whoosh pickles a block as ((id deltas), weights, (values)) with protocol 2, and a
-    common term's values are most of it. Anything laid out otherwise is unpickled.
-    """
-    try:
-        pos = 2 + (count > 3)  # PROTO 2, then a MARK unless TUPLE1-3 closes the ids
-        deltas = np.empty(count, np.int64)
-        view = np.frombuffer(data, np.uint8)
-        i = 0
-        while i < count:
-            op = data[pos]
-            if op == _K:
-                # A run of one-byte deltas (the common case): K b K b ...
-                run = view[pos : pos + 2 * (count - i)]
-                other = run[0::2] != _K
-                stop = int(np.argmax(other)) if other.any() else len(other)
-                deltas[i : i + stop] = run[1::2][:stop]
-                i += stop
-                pos += 2 * stop
-            elif op == _M:
-                deltas[i] = data[pos + 1] | data[pos + 2] << 8
-                i += 1
-                pos += 3
-            elif op == _J:
-                deltas[i] = int.from_bytes(data[pos + 1 : pos + 5], "little", signed=True)
-                i += 1
-                pos += 5
-            else:
-                raise ValueError(op)
-        if data[pos] not in _TUPLES:
-            raise ValueError(data[pos])
-        pos += 1
-        if data[pos] == 0x71:  # BINPUT
-            pos += 2
-        elif data[pos] == 0x72:  # LONG_BINPUT
-            pos += 5
-        op = data[pos]
-        if op == 0x4E:  # None: every weight is 1
-            weights = np.ones(count, np.float32)
-        elif op == 0x47 and (count > 3 or data[pos + 9] != 0x47):  # one float for all
-            weights = np.full(count, np.frombuffer(data, _FLOATS, 1, pos + 1)[0])
-        else:  # a tuple of floats: after a MARK unless TUPLE2-3 closes it
-            pos += count > 3
-            rows = view[pos : pos + 9 * count].reshape(count, 9)
-            if len(rows) != count or (rows[:, 0] != 0x47).any():
-                raise ValueError(op)
-            weights = rows[:, 1:].copy().view(_FLOATS).ravel()
-        return np.cumsum(deltas), weights.astype(np.float32)
-    except (ValueError, IndexError):
-        deltas, weights, _ = pickle.loads(data)
-        ids = np.cumsum(np.asarray(deltas, np.int64))
-        if weights is None:
-            return ids, np.ones(count, np.float32)
-        if isinstance(weights, float):
-            return ids, np.full(count, weights, np.float32)
-        return ids, np.asarray(weights, np.float32)
-
-
-def _read(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """A term's postings in one segment, (ids, weights); None when it does not hold it."""
-    try:
-        info = leaf._terms.term_info(fieldname, text)
-    except (TermNotFound, KeyError):  # KeyError: the segment has no such field
-        return None
-    if info.is_inlined():  # only with a codec told to inline, which the indexer never is
-        raise TypeError(f"{fieldname}:{text} has inlined postings, which this reader skips")
-    start, size = info.extent()
-    if isinstance(size, tuple):  # Whoosh's term info unpacks the length as a 1-tuple
-        size = size[0]
-    raw = _postfile(leaf).get(start, size)  # every block of the term at once
-    if raw[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"no posting block at {start} for {fieldname}:{text}")
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    stream = io.BytesIO(raw)  # the blocks' pickled headers are read through it
-    at = len(WHOOSH3_HEADER_MAGIC)
-    while True:
-        length, block, data = _block_head(raw, stream, at)
-        block_ids, block_weights = _ids_and_weights(data, block[0])
-        ids.append(block_ids)
-        weights.append(block_weights)
-        at += _INT_SIZE + abs(length)
-        if length < 0:  # the last block
-            break
-    return np.concatenate(ids).astype(np.int32), np.concatenate(weights)

@@ -94,6 +94,16 @@ class DocSets:
             )
         return self._columns["_dates"]
 
+    def id_ranks(self) -> np.ndarray:
+        """Each document's place in the order of ids: what breaks ties between equal
+        scores or dates, so that an order does not depend on how segments were written."""
+        if "_id_ranks" not in self._columns:
+            ids = [value or "" for value in self.column("id")]
+            ranks = np.empty(len(ids), np.int64)
+            ranks[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            self._columns["_id_ranks"] = ranks
+        return self._columns["_id_ranks"]
+
     def years(self) -> list[str | None]:
         """Each document's year ("2023"), or None when it is undated."""
         if "_years" not in self._columns:

@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from ..errors import IndexBusy, IndexNeedsRebuild, IndexNotFound
+from ..indexing.errors import IndexBusy, IndexNeedsRebuild, IndexNotFound
 
 CURRENT = "CURRENT"
 LOCK = ".lock"

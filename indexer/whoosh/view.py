@@ -21,6 +21,7 @@ from ..search.suggest import Vocabulary
 from . import bm25, storage
 from .analyzers import table_of
 from .docsets import DocSets
+from .format import lexicon_frequencies
 from .schema import fieldname
 
 TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
@@ -34,7 +35,7 @@ class Lexicon:
         self.reader = reader
 
     def frequencies(self, field: str, representation: str) -> dict[str, int]:
-        return bm25.document_frequencies(self.reader, fieldname(field, representation))
+        return lexicon_frequencies(self.reader, fieldname(field, representation))
 
     def frequency(self, field: str, representation: str, term: str) -> int:
         return self.reader.doc_frequency(fieldname(field, representation), term)
@@ -66,6 +67,7 @@ class GenerationView(View):
         for facet in FACETS:
             self.sets.codes(facet)
         self.sets.dates()
+        self.sets.id_ranks()
         self.vocabulary.complete("a", 1)
         alive()
         self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
@@ -174,10 +176,14 @@ class GenerationView(View):
         if restricted:
             reached &= docs
         candidates = np.flatnonzero(reached)
-        if len(candidates) > needed:
-            best = np.argpartition(-keys[candidates], needed - 1)[:needed]
-            candidates = candidates[best]
-        order = np.lexsort((candidates, -keys[candidates]))  # key down, then document number
+        ranks = self.sets.id_ranks()
+        if len(candidates) > needed:  # the best *needed*; of equal keys, the first ids
+            found = keys[candidates]
+            kth = -np.partition(-found, needed - 1)[needed - 1]
+            above, tied = candidates[found > kth], candidates[found == kth]
+            tied = tied[np.argsort(ranks[tied], kind="stable")[: needed - len(above)]]
+            candidates = np.concatenate((above, tied))
+        order = np.lexsort((ranks[candidates], -keys[candidates]))  # key down, then id
         scored = [(int(d), round(float(keys[d]), 4)) for d in candidates[order]]
         if len(scored) < needed:  # matched, but by no scored term: newest first
             rest = docs & ~reached
@@ -188,8 +194,9 @@ class GenerationView(View):
         """The documents of *docs*, newest or oldest first; undated ones last."""
         chosen = np.flatnonzero(docs)
         dates = self.sets.dates()[chosen]
+        ties = self.sets.id_ranks()[chosen]
         if newest:
-            order = np.lexsort((chosen, -dates))
+            order = np.lexsort((ties, -dates))
         else:
-            order = np.lexsort((chosen, np.where(dates > 0, dates, AFTER_EVERY_DATE)))
+            order = np.lexsort((ties, np.where(dates > 0, dates, AFTER_EVERY_DATE)))
         return chosen[order].tolist()
