@@ -10,7 +10,7 @@ PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint format bench index clean
+.PHONY: serve test check lint format bench index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The inner loop: lint and the tests that start no server, browser or CLI process.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m "not server and not browser and not slow"
 
 # The benchmarks of docs/benchmarks.md and docs/reliability.md (about 30 minutes in all).
 BENCH_INDEX ?= var/bench-index

@@ -1,9 +1,9 @@
 """Command line: build, update, stats, search. Argument parsing only; the work is in the library.
 
-python -m indexer build  --index DIR SOURCE [SOURCE ...]
-python -m indexer update --index DIR SOURCE [SOURCE ...]
-python -m indexer stats  --index DIR
-python -m indexer search --index DIR QUERY
+python -m indexer build  [--index DIR] SOURCE [SOURCE ...]
+python -m indexer update [--index DIR] SOURCE [SOURCE ...]
+python -m indexer stats  [--index DIR]
+python -m indexer search [--index DIR] QUERY
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 import sys
 
 from . import settings
+from .search.request import PARAMETERS, SORTS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +29,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_index(name, help_, **options):
         command = commands.add_parser(name, help=help_, description=help_, **options)
-        command.add_argument("--index", required=True, metavar="DIR", help="the index directory")
+        command.add_argument(
+            "--index",
+            metavar="DIR",
+            help="the index directory (default: VNSEARCH_INDEX or var/index)",
+        )
         return command
 
     for name, help_ in (
@@ -49,32 +54,21 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--strict", action="store_true", help="fail, publishing nothing, if any input fails"
         )
-        command.add_argument(
-            "--workers",
-            type=int,
-            default=settings.get_int("workers"),
-            help="analysis processes (0: one per core)",
-        )
-        command.add_argument(
-            "--abbreviations",
-            default=settings.get("abbreviations") or None,
-            metavar="FILE",
-            help="extra abbreviations",
-        )
+        command.add_argument("--workers", help=settings.BY_NAME["workers"].help)
+        command.add_argument("--abbreviations", metavar="FILE", help="extra abbreviations")
 
     with_index("stats", "print the index's documents, fields, size and last build as JSON")
 
     # No -h: argparse would read "-hà" (exclude "hà") as -h with an argument.
     command = with_index("search", "search the index and print ranked results", add_help=False)
     command.add_argument("--help", action="help", help="show this help message and exit")
-    command.add_argument(
-        "query", nargs="*", help="the query (quotes, -word, OR, title:, author:, place:)"
-    )
-    command.add_argument("--page", default="1")
-    command.add_argument("--per-page", default="10")
-    command.add_argument("--sort", default="relevance", choices=["relevance", "newest", "oldest"])
-    for name in ("date-from", "date-to", "author", "place", "source"):
-        command.add_argument(f"--{name}")
+    for parameter in PARAMETERS:
+        if parameter.name == "q":
+            command.add_argument("query", nargs="*", help=parameter.help)
+        elif parameter.name == "sort":
+            command.add_argument("--sort", default=parameter.default, choices=SORTS)
+        else:
+            command.add_argument(f"--{parameter.name.replace('_', '-')}", help=parameter.help)
     command.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
@@ -89,13 +83,19 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from . import open_backend
     from .indexing.errors import IndexBusy, IndexNotFound
-    from .whoosh.backend import WhooshBackend
 
-    backend = WhooshBackend(args.index)
+    flags = {name: getattr(args, name, None) for name in ("index", "workers", "abbreviations")}
+    try:
+        config = settings.Settings.load(flags)
+    except settings.SettingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    backend = open_backend(config)
     try:
         if args.command in ("build", "update"):
-            return _index(backend, args)
+            return _index(backend, config, args)
         if args.command == "stats":
             print(json.dumps(backend.stats(), ensure_ascii=False, indent=2))
             return 0
@@ -108,16 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-def _index(backend, args) -> int:
+def _index(backend, config, args) -> int:
     run = backend.build if args.command == "build" else backend.update
     try:
         summary = run(
             args.sources,
-            workers=args.workers,
+            workers=config.workers,
             quiet=args.quiet,
             strict=args.strict,
-            abbreviations=args.abbreviations,
-            max_bytes=settings.get_int("max_file_mb") * 1024 * 1024,
+            abbreviations=config.abbreviations,
+            max_bytes=config.max_file_mb * 1024 * 1024,
         )
     except (OSError, ValueError) as error:  # an unreadable abbreviations file, a full disk
         print(f"error: {error}", file=sys.stderr)
@@ -146,17 +146,8 @@ def _search(backend, args) -> int:
 
     from .search.request import InvalidRequest, SearchRequest
 
-    params = {
-        "q": " ".join(args.query),
-        "page": args.page,
-        "per_page": args.per_page,
-        "sort": args.sort,
-        "date_from": args.date_from,
-        "date_to": args.date_to,
-        "author": args.author,
-        "place": args.place,
-        "source": args.source,
-    }
+    params = {p.name: getattr(args, p.name) for p in PARAMETERS if p.name != "q"}
+    params["q"] = " ".join(args.query)
     try:
         result = backend.search(SearchRequest.from_params(params))
     except InvalidRequest as error:

@@ -1,51 +1,125 @@
-"""Named settings with defaults, read from the environment (VNSEARCH_*).
+"""Every setting in one table: its name, environment variable, type, default and help.
 
-Each setting is (environment variable, default, one line of help); `python -m indexer
---help` and the README list them.
+The command line (`python -m indexer`), the web app (`create_app`) and the benchmarks
+read their settings here, in layers: the defaults, then the VNSEARCH_* environment, then
+what the caller passes (a command-line flag, a test's config).
+
+>>> settings = Settings.load({"time_limit": "2.5"}, environ={"VNSEARCH_INDEX": "/srv/index"})
+>>> settings.index, settings.time_limit, settings.workers
+('/srv/index', 2.5, 0)
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import Any
 
-SETTINGS = {
-    "index": ("VNSEARCH_INDEX", "var/index", "the index directory"),
-    "abbreviations": (
+
+@dataclass(frozen=True)
+class Setting:
+    """One named setting."""
+
+    name: str
+    variable: str
+    kind: type
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    Setting("index", "VNSEARCH_INDEX", str, "var/index", "the index directory"),
+    Setting(
+        "abbreviations",
         "VNSEARCH_ABBREVIATIONS",
-        "",
+        str,
+        None,
         "a UTF-8 file of extra abbreviations, one 'ABBR = Full form' a line (read at build)",
     ),
-    "workers": (
+    Setting(
+        "workers",
         "VNSEARCH_WORKERS",
-        "0",
+        int,
+        0,
         "processes that analyse articles while indexing (0: one per core)",
     ),
-    "max_file_mb": (
+    Setting(
+        "max_file_mb",
         "VNSEARCH_MAX_FILE_MB",
-        "16",
+        int,
+        16,
         "larger article files or JSON lines are reported and skipped",
     ),
-}
+    Setting(
+        "reload_seconds",
+        "VNSEARCH_RELOAD_SECONDS",
+        float,
+        1.0,
+        "how often a server looks for a rebuilt or updated index",
+    ),
+    Setting("suggestions", "VNSEARCH_SUGGESTIONS", int, 8, "autocomplete suggestions returned"),
+    Setting(
+        "time_limit",
+        "VNSEARCH_TIME_LIMIT",
+        float,
+        5.0,
+        "seconds a search may take; past it the answer is partial and says so",
+    ),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
-def get(name: str) -> str:
-    """Return a setting's value: its environment variable if set, else the default."""
-    variable, default, _ = SETTINGS[name]
-    return os.environ.get(variable, default)
+class SettingError(ValueError):
+    """A setting whose value is not of its type, named by its variable."""
 
 
-def get_int(name: str) -> int:
-    """Return a setting as an integer, with a clear error when it is not one."""
-    value = get(name)
+class Settings:
+    """The value of every setting, typed: `settings.index`, `settings.time_limit`, ..."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    @classmethod
+    def load(cls, overrides: dict | None = None, environ=None) -> Settings:
+        """Defaults, then the environment, then *overrides* (by setting name; None: unset)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for setting in SETTINGS:
+            value = setting.default
+            if environ.get(setting.variable, "") != "":
+                value = _typed(setting, environ[setting.variable], setting.variable)
+            if overrides and overrides.get(setting.name) is not None:
+                value = _typed(setting, overrides[setting.name], setting.name)
+            values[setting.name] = value
+        unknown = set(overrides or ()) - set(BY_NAME)
+        if unknown:
+            raise SettingError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def values(self) -> dict[str, Any]:
+        """Every setting's value, by name."""
+        return dict(self._values)
+
+
+def _typed(setting: Setting, value, where: str):
+    if isinstance(value, setting.kind) and not isinstance(value, bool):
+        return value
     try:
-        return int(value)
+        return setting.kind(str(value).strip())
     except ValueError:
-        raise SystemExit(f"{SETTINGS[name][0]} must be an integer, not {value!r}") from None
+        kind = {int: "an integer", float: "a number"}.get(setting.kind, setting.kind.__name__)
+        raise SettingError(f"{where} must be {kind}, not {value!r}") from None
 
 
 def describe() -> str:
-    """One line per setting: variable, default, help."""
+    """One line per setting: variable, help, default (for --help and the README)."""
     return "\n".join(
-        f"  {var:<26} {help_} (default: {default or 'none'})"
-        for var, default, help_ in SETTINGS.values()
+        f"  {s.variable:<26} {s.help} (default: {s.default if s.default is not None else 'none'})"
+        for s in SETTINGS
     )

@@ -28,6 +28,13 @@ SHARED_DATA = next(
 BAOMOI = SHARED_DATA / "baomoi-35k.jsonl.gz"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that run `python -m indexer` as a process (the cli fixture) are slow."""
+    for item in items:
+        if "cli" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     """The five seed articles, by file stem."""

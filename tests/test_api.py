@@ -35,7 +35,7 @@ def client(tmp_path_factory):
         encoding="utf-8",
     )
     build(folder / "index", ["corpus", odd], workers=1, quiet=True)
-    app = create_app({"INDEX_DIR": str(folder / "index"), "TESTING": True})
+    app = create_app({"INDEX": str(folder / "index"), "TESTING": True})
     yield app.test_client()
     app.extensions["engine"].close()
 
@@ -47,7 +47,7 @@ def test_health(client):
 
 
 def test_health_without_an_index(tmp_path):
-    response = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client().get("/healthz")
+    response = create_app({"INDEX": str(tmp_path / "none")}).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
 
@@ -193,3 +193,14 @@ def test_security_headers(client):
 
 def test_never_debug(client):
     assert not client.application.debug
+
+
+def test_the_openapi_parameters_are_the_request_s_own(client):
+    from indexer.search.request import MAX_PER_PAGE, MAX_QUERY, NAMES
+
+    spec = client.get("/api/openapi.json").json
+    parameters = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert tuple(parameters) == NAMES
+    assert parameters["q"]["schema"]["maxLength"] == MAX_QUERY
+    assert parameters["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
+    assert all(p["description"] for p in parameters.values())

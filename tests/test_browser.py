@@ -12,6 +12,8 @@ from indexer.whoosh.build import build
 
 from .servers import ROOT, serving
 
+pytestmark = pytest.mark.browser  # drives Chromium against a running server
+
 playwright = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"

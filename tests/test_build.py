@@ -203,6 +203,7 @@ def test_old_generations_are_pruned(built, tmp_path):
     assert storage.current_path(index) in generations
 
 
+@pytest.mark.slow  # a build of 2,000 articles, killed
 def test_killed_build_leaves_the_old_index(built, tmp_path, seed_texts):
     index, corpus = built
     current = (index / "CURRENT").read_text()
@@ -534,6 +535,7 @@ def test_strict_update_changes_nothing_on_failure(built):
     assert documents(index) == before
 
 
+@pytest.mark.slow  # a 10 MB article
 def test_a_ten_megabyte_single_line_article_is_indexed(tmp_path):
     # hostile input: one 10 MB line, no sentence end in sight; bounded by the chunking
     corpus = tmp_path / "corpus"

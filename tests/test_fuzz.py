@@ -12,6 +12,8 @@ from indexer.whoosh.build import build
 from .fuzzing import requests
 from .servers import ROOT, serving
 
+pytestmark = pytest.mark.server  # starts python -m webapp (gunicorn)
+
 LONGEST_LINE = 8190  # gunicorn's limit_request_line, set in webapp/__main__.py
 
 

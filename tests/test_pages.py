@@ -25,7 +25,7 @@ def client(tmp_path_factory):
     hostile = folder / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE, ensure_ascii=False), encoding="utf-8")
     build(folder / "index", ["corpus", hostile], workers=1, quiet=True)
-    app = create_app({"INDEX_DIR": str(folder / "index")})
+    app = create_app({"INDEX": str(folder / "index")})
     yield app.test_client()
     app.extensions["engine"].close()
 

@@ -523,3 +523,13 @@ def test_restricted_search_over_several_segments(tmp_path):
     assert set(found) == {"001_cb7a5b37da5bff54", "new"}
     assert ids(engine.search(q="tin mới", place="Gia Lai"))[0] == "new"
     engine.close()
+
+
+def test_the_request_parameters_are_one_table():
+    from dataclasses import fields
+
+    from indexer.search.request import FILTERS, KEPT, NAMES
+
+    assert tuple(f.name for f in fields(SearchRequest)) == NAMES
+    assert set(FILTERS) < set(KEPT) < set(NAMES)
+    assert "page" not in KEPT  # a new search starts at the first page

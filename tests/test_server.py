@@ -17,6 +17,8 @@ from indexer.whoosh.format import TEMPORARY_FOLDER
 
 from .servers import ROOT, environment, serving
 
+pytestmark = pytest.mark.server  # starts python -m webapp (gunicorn)
+
 
 def get(url: str) -> tuple[int, dict]:
     try:

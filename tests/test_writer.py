@@ -11,6 +11,8 @@ from indexer.whoosh.writer import PostingsWriter
 
 from .conftest import CORPUS
 
+pytestmark = pytest.mark.slow  # writes the seeds 40 times over, twice
+
 COPIES = 40  # of each seed article: common terms then span several posting blocks
 
 

@@ -1,31 +1,19 @@
-"""The Flask app: a search page and a JSON API over one index directory.
+"""The Flask app: a search page and a JSON API over one index.
 
-Settings come in layers: the defaults below, then VNSEARCH_* environment variables,
-then the mapping passed to create_app (tests).
+Settings come in layers (indexer.settings): the defaults, then VNSEARCH_* environment
+variables, then the mapping passed to create_app, by upper-case setting name (INDEX,
+TIME_LIMIT, ...; tests pass theirs so). The app's config holds every setting so named.
 """
 
 from __future__ import annotations
-
-import os
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from indexer import open_backend
 from indexer.search.engine import Backend
-from indexer.whoosh.backend import WhooshBackend
-
-# name: (environment variable, default, help)
-SETTINGS = {
-    "INDEX_DIR": ("VNSEARCH_INDEX", "var/index", "the index directory to serve"),
-    "RELOAD_SECONDS": ("VNSEARCH_RELOAD_SECONDS", "1.0", "how often to look for a rebuilt index"),
-    "SUGGESTIONS": ("VNSEARCH_SUGGESTIONS", "8", "autocomplete suggestions returned"),
-    "TIME_LIMIT": (
-        "VNSEARCH_TIME_LIMIT",
-        "5.0",
-        "seconds a search may take before it answers partially",
-    ),
-}
+from indexer.settings import BY_NAME, Settings
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,19 +32,15 @@ class AnyPath(PathConverter):
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; *test_config* overrides the defaults and the environment."""
     app = Flask(__name__)
-    for name, (variable, default, _) in SETTINGS.items():
-        app.config[name] = os.environ.get(variable, default)
-    app.config.update(test_config or {})
-    app.config["RELOAD_SECONDS"] = float(app.config["RELOAD_SECONDS"])
-    app.config["SUGGESTIONS"] = int(app.config["SUGGESTIONS"])
-    app.config["TIME_LIMIT"] = float(app.config["TIME_LIMIT"])
+    given = test_config or {}
+    settings = Settings.load({k.lower(): v for k, v in given.items() if k.lower() in BY_NAME})
+    app.config.update({name.upper(): value for name, value in settings.values().items()})
+    app.config.update({k: v for k, v in given.items() if k.lower() not in BY_NAME})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.merge_slashes = False  # document ids may hold "//"
     app.url_map.converters["id"] = AnyPath
-    app.extensions["engine"] = WhooshBackend(
-        app.config["INDEX_DIR"], app.config["RELOAD_SECONDS"], app.config["TIME_LIMIT"]
-    )
+    app.extensions["engine"] = open_backend(settings)
 
     from . import api, pages
 

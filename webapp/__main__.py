@@ -1,6 +1,6 @@
 """Serve the app with gunicorn, a production WSGI server (never Flask's development server).
 
-python -m webapp --index DIR [--host 127.0.0.1] [--port 8000] [--workers N]
+python -m webapp [--index DIR] [--host 127.0.0.1] [--port 8000] [--workers N]
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import os
 import sys
 
 from gunicorn.app.base import BaseApplication
+
+from indexer.settings import SettingError, Settings
 
 
 class _Server(BaseApplication):
@@ -26,7 +28,7 @@ class _Server(BaseApplication):
     def load(self):
         from . import create_app
 
-        return create_app({"INDEX_DIR": self.index_dir})
+        return create_app({"INDEX": self.index_dir})
 
 
 def _warm(worker) -> None:
@@ -40,7 +42,7 @@ def _warm(worker) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m webapp", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--index", required=True, metavar="DIR", help="the index directory to serve"
+        "--index", metavar="DIR", help="the index to serve (default: VNSEARCH_INDEX or var/index)"
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=int, default=30, help="seconds before a stuck worker is restarted"
     )
     args = parser.parse_args(argv)
+    try:
+        args.index = Settings.load({"index": args.index}).index
+    except SettingError as error:
+        parser.error(str(error))
     if not 1 <= args.port <= 65535:
         parser.error("--port must be between 1 and 65535")
     if args.workers < 1:

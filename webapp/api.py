@@ -7,7 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
-from indexer.search.request import InvalidRequest, SearchRequest
+from indexer.search.request import NAMES, InvalidRequest, SearchRequest
 
 from . import engine
 from .openapi import SPEC
@@ -99,12 +99,9 @@ def openapi():
     return jsonify(SPEC)
 
 
-PARAMETERS = ("q", "page", "per_page", "sort", "date_from", "date_to", "author", "place", "source")
-
-
 def _single_valued() -> None:
     """A parameter given twice is ambiguous: refuse it rather than guess."""
-    for name in PARAMETERS:
+    for name in NAMES:
         if len(request.args.getlist(name)) > 1:
             raise InvalidRequest(
                 "repeated_parameter", f"parameter {name!r} was given more than once"

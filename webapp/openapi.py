@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from indexer.search.request import MAX_FILTER, MAX_PER_PAGE, MAX_QUERY, PARAMETERS, SORTS
+
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -31,6 +33,25 @@ def _query(name, description, schema=None, required=False):
         "description": description,
         "schema": schema or {"type": "string"},
     }
+
+
+def _search_parameters() -> list[dict]:
+    """The parameters of /api/search, from the one table of them (indexer.search.request)."""
+    schemas = {
+        "q": {"type": "string", "maxLength": MAX_QUERY},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "sort": {"type": "string", "enum": list(SORTS)},
+    }
+    found = []
+    for parameter in PARAMETERS:
+        schema = dict(schemas.get(parameter.name, {"type": "string", "maxLength": MAX_FILTER}))
+        if parameter.default not in (None, ""):
+            schema["default"] = parameter.default
+        found.append(
+            _query(parameter.name, parameter.help[:1].upper() + parameter.help[1:], schema)
+        )
+    return found
 
 
 def _errors(*codes):
@@ -84,39 +105,7 @@ SPEC = {
         "/api/search": {
             "get": {
                 "summary": "Ranked, highlighted search results with facets",
-                "parameters": [
-                    _query(
-                        "q",
-                        "The query (≤ 1,000 characters); empty: every document, newest first",
-                    ),
-                    _query(
-                        "page",
-                        "Page number, from 1",
-                        {"type": "integer", "minimum": 1, "default": 1},
-                    ),
-                    _query(
-                        "per_page",
-                        "Results a page",
-                        {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-                    ),
-                    _query(
-                        "sort",
-                        "Order",
-                        {
-                            "type": "string",
-                            "enum": ["relevance", "newest", "oldest"],
-                            "default": "relevance",
-                        },
-                    ),
-                    _query(
-                        "date_from",
-                        "ISO date (YYYY-MM-DD, YYYY-MM or YYYY); undated documents are excluded",
-                    ),
-                    _query("date_to", "ISO date, inclusive; undated documents are excluded"),
-                    _query("author", "Exact author, as in the author facet"),
-                    _query("place", "Province or city, as in the place facet"),
-                    _query("source", "Exact source, as in the source facet"),
-                ],
+                "parameters": _search_parameters(),
                 "responses": {
                     "200": {
                         "description": "Results",

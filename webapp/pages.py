@@ -7,14 +7,22 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.indexing.errors import IndexNotFound
-from indexer.search.request import InvalidRequest, SearchRequest, date_bound
+from indexer.articles.dates import key_day
+from indexer.indexing.errors import IndexNeedsRebuild, IndexNotFound
+from indexer.search.request import (
+    KEPT,
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    InvalidRequest,
+    SearchRequest,
+    date_bound,
+)
 
 from . import engine
 
 blueprint = Blueprint("pages", __name__)
 
-KEPT = ("q", "sort", "per_page", "date_from", "date_to", "author", "place", "source")
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 FACET_LABELS = {"year": "Năm", "place": "Địa phương", "author": "Tác giả", "source": "Nguồn"}
 FILTER_LABELS = {
@@ -26,12 +34,18 @@ FILTER_LABELS = {
 }
 
 
+def _vi_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 10.000: Vietnamese groups thousands with dots
+
+
 # The search page speaks Vietnamese; the API keeps its English messages for programs.
 MESSAGES = {
-    "query_too_long": "Câu tìm kiếm dài quá: tối đa 1.000 ký tự.",
+    "query_too_long": f"Câu tìm kiếm dài quá: tối đa {_vi_number(MAX_QUERY)} ký tự.",
     "invalid_page": "Số trang phải là một số nguyên dương.",
-    "invalid_per_page": "Số kết quả mỗi trang phải từ 1 đến 100.",
-    "page_too_deep": "Chỉ xem được 10.000 kết quả đầu tiên: hãy thu hẹp tìm kiếm.",
+    "invalid_per_page": f"Số kết quả mỗi trang phải từ 1 đến {MAX_PER_PAGE}.",
+    "page_too_deep": (
+        f"Chỉ xem được {_vi_number(MAX_DEPTH)} kết quả đầu tiên: hãy thu hẹp tìm kiếm."
+    ),
     "invalid_sort": "Cách sắp xếp không hợp lệ.",
     "invalid_date_from": "Ngày bắt đầu không hợp lệ: hãy nhập như 2023-10-02.",
     "invalid_date_to": "Ngày kết thúc không hợp lệ: hãy nhập như 2023-10-02.",
@@ -70,10 +84,7 @@ def date_input(value: str | None, end: bool) -> str:
         stamp = date_bound(value, "date", end)
     except InvalidRequest:
         return ""
-    if stamp is None:
-        return ""
-    day = stamp // 10**4  # the stamp is YYYYMMDDhhmm
-    return f"{day // 10**4:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+    return key_day(stamp) if stamp is not None else ""
 
 
 def vi_date(value: str | None) -> str:
@@ -86,9 +97,19 @@ def vi_date(value: str | None) -> str:
     return f"{shown} {time_part}" if time_part else shown
 
 
+def kept_except(*names: str) -> list[str]:
+    """The parameters a form of the page carries along, but *names* (which it sets)."""
+    return [name for name in KEPT if name not in names]
+
+
 @blueprint.app_template_global()
 def helpers():
-    return {"page_url": page_url, "facet_url": facet_url, "date_input": date_input}
+    return {
+        "page_url": page_url,
+        "facet_url": facet_url,
+        "date_input": date_input,
+        "kept_except": kept_except,
+    }
 
 
 @blueprint.app_template_filter("vi_date")
@@ -127,6 +148,11 @@ def index():
     except InvalidRequest as exc:
         context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
+    except IndexNeedsRebuild:
+        context["error"] = (
+            "Chỉ mục được tạo bởi một phiên bản khác: hãy chạy lại `python -m indexer build`."
+        )
+        return render_template(template, **context), 503
     except IndexNotFound:
         context["error"] = "Chưa có chỉ mục: hãy chạy `python -m indexer build` trước."
         return render_template(template, **context), 503

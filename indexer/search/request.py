@@ -36,7 +36,7 @@ PARAMETERS = (
         "string",
         "",
         f'the query, at most {MAX_QUERY:,} characters: words (with or without diacritics), "a'
-        ' phrase", -word, a OR b, title:, author:, place:',
+        ' phrase", -word, a OR b, title:, author:, place:; empty: every document, newest first',
     ),
     Parameter("page", "integer", 1, "the page of results, from 1"),
     Parameter("per_page", "integer", 10, f"results a page, 1 to {MAX_PER_PAGE}"),
