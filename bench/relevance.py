@@ -33,10 +33,10 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.scoring import BM25F
 
+from indexer import open_backend
 from indexer.language.text import fold
 from indexer.search.request import InvalidRequest, SearchRequest
-from indexer.whoosh.backend import WhooshBackend
-from indexer.whoosh.build import build
+from indexer.settings import Settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 SETS = ("alqac2023", "xquad-r-vi")
@@ -116,17 +116,17 @@ def _describe(corpus: Path) -> dict:
 
 def ours(folder: Path, corpus: Path, rebuild: bool, workers: int | None):
     """Return search(text) -> ranked ids over our index of *corpus*, building it if needed."""
+    backend = open_backend(Settings.load({"index": str(folder), "time_limit": TIME_LIMIT}))
     if not _fresh(folder, corpus, rebuild):
-        summary = build(folder, [corpus], workers=workers, quiet=True)
+        summary = backend.build([corpus], workers=workers, quiet=True)
         print(f"  ours: {summary.line()}", flush=True)
         if not summary.published:
             raise SystemExit(f"the index of {corpus} was not published: {summary.problems[:3]}")
         (folder / STAMP).write_text(json.dumps(_describe(corpus)))
-    engine = WhooshBackend(folder, time_limit=TIME_LIMIT)
 
     def search(text: str) -> list[str]:
         try:
-            result = engine.search(SearchRequest(q=text, page=1, per_page=DEPTH))
+            result = backend.search(SearchRequest(q=text, page=1, per_page=DEPTH))
         except InvalidRequest:  # too long a query: the engine refuses it, nothing found
             return []
         if result.partial:

@@ -26,8 +26,9 @@ from common import ROOT, machine
 
 sys.path.insert(0, str(ROOT))
 
+from indexer import open_backend
 from indexer.language.text import canonical_iy, fold
-from indexer.whoosh.backend import WhooshBackend
+from indexer.settings import Settings
 
 SETS = ROOT.parent / "shared" / "data" / "eval"
 
@@ -64,7 +65,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
     args = parser.parse_args()
 
-    view = WhooshBackend(args.index).view()
+    view = open_backend(Settings.load({"index": str(args.index)})).view()
     view.vocabulary.by_fold  # noqa: B018 - the folded lexicon is built once, not timed
     right = syllables = whole = 0
     seconds, wrong = [], []

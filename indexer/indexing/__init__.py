@@ -1,1 +1,2 @@
-"""Indexing that every backend shares: stored spans, reports, the run's bookkeeping."""
+"""What every backend's build shares: forked workers (parallel), a run's bookkeeping (run),
+its report (report), the spans and terms stored per field (stored), the errors."""

@@ -117,8 +117,12 @@ class Backend(ABC):
     # --- reading ---------------------------------------------------------------------
 
     @abstractmethod
+    def view(self) -> View:
+        """The calling thread's View of the index as it is now."""
+
     def reading(self, work):
-        """Return work(view) on a current view; if the index changed under it, retry once."""
+        """Return work(view) on a current view (a backend may retry if the index moved)."""
+        return work(self.view())
 
     def search(self, request: SearchRequest | None = None, **params) -> SearchResult:
         """Answer a search request (or keyword parameters of one)."""

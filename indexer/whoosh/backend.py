@@ -52,6 +52,7 @@ class WhooshBackend(Backend):
         return view
 
     def reading(self, work):
+        """work(view); if the files under the view vanished (a rebuild), reopen and retry."""
         try:
             return work(self.view())
         except (OSError, KeyError, ValueError) as error:  # files removed under a reader

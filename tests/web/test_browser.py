@@ -10,7 +10,7 @@ import pytest
 
 from indexer.whoosh.build import build
 
-from .servers import ROOT, serving
+from ..servers import ROOT, serving
 
 pytestmark = pytest.mark.browser  # drives Chromium against a running server
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 from indexer.whoosh.build import build
 
-from .fuzzing import requests
-from .servers import ROOT, serving
+from ..fuzzing import requests
+from ..servers import ROOT, serving
 
 pytestmark = pytest.mark.server  # starts python -m webapp (gunicorn)
 

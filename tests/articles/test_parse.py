@@ -13,7 +13,7 @@ from indexer.articles.parse import TITLE_LENGTH, first_sentence, parse
 from indexer.articles.sources import Record, read, to_article
 from indexer.language.text import fold
 
-from .conftest import CORPUS
+from ..conftest import CORPUS
 
 LEAD = "Hội nghị diễn ra sáng nay tại Hà Nội. Các đại biểu đã thảo luận nhiều nội dung quan trọng."
 

@@ -9,7 +9,7 @@ from indexer.whoosh.document import DocumentMaker
 from indexer.whoosh.schema import build_schema
 from indexer.whoosh.writer import PostingsWriter
 
-from .conftest import CORPUS
+from ..conftest import CORPUS
 
 pytestmark = pytest.mark.slow  # writes the seeds 40 times over, twice
 

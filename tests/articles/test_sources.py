@@ -14,7 +14,7 @@ import pytest
 from indexer.articles.parse import Article, parse
 from indexer.articles.sources import MAX_BYTES, Problem, Record, read, to_article
 
-from .conftest import CORPUS
+from ..conftest import CORPUS
 
 SEED = CORPUS / "003_483ea6bfdeb6afd9.txt"
 TEXT = "Hội nghị diễn ra sáng nay tại Lạng Sơn. Các đại biểu đã thảo luận nhiều nội dung."

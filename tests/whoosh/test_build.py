@@ -17,7 +17,7 @@ from indexer.whoosh import build, storage, writer
 from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.format import TEMPORARY_FOLDER
 
-from .conftest import CORPUS, ROOT
+from ..conftest import CORPUS, ROOT
 
 SEED_IDS = {p.stem for p in CORPUS.glob("*.txt")}
 CHANGED = "003_483ea6bfdeb6afd9"

@@ -15,7 +15,7 @@ import pytest
 from indexer.whoosh.build import build
 from indexer.whoosh.format import TEMPORARY_FOLDER
 
-from .servers import ROOT, environment, serving
+from ..servers import ROOT, environment, serving
 
 pytestmark = pytest.mark.server  # starts python -m webapp (gunicorn)
 
