@@ -17,6 +17,7 @@ from contextlib import contextmanager
 BATCH_RECORDS = 16  # records sent to a worker at once
 BATCH_BYTES = 1 << 20
 IN_FLIGHT = 3  # batches per worker sent and not yet answered
+HELD = 4  # in order: answers kept waiting for an earlier one, in IN_FLIGHT windows
 WAIT = 1.0  # seconds between looks at whether a worker has died
 # Garbage collector thresholds while indexing (Python's defaults: 700, 10, 10).
 INDEXING_GC = (50_000, 20, 20)
@@ -54,9 +55,12 @@ class Job:
         return None
 
 
-def run(job: Job, groups, workers: int):
-    """Yield ("batch", answer) for each of *groups* in order, then ("finish", answer) for
-    each worker, with *workers* forked processes (or in this process when workers <= 1)."""
+def run(job: Job, groups, workers: int, ordered: bool = True):
+    """Yield ("batch", answer) for each of *groups*, then ("finish", answer) for each
+    worker, with *workers* forked processes (or in this process when workers <= 1).
+
+    *ordered*: the answers come in the order of *groups*; otherwise as they are ready,
+    which keeps every worker busy while one batch takes long (a huge article)."""
     if workers <= 1:
         job.start()
         with few_collections():
@@ -73,7 +77,8 @@ def run(job: Job, groups, workers: int):
     ]
     for process in processes:
         process.start()
-    early: dict[int, object] = {}  # answers that came before the ones before them
+    early: dict[int, object] = {}  # answers received and not yet given
+    held = workers * IN_FLIGHT * HELD
     finished: list = []
     sent = given = 0
 
@@ -90,22 +95,33 @@ def run(job: Job, groups, workers: int):
         else:
             early[number] = answer
 
+    def ready():  # the answers that may be given now
+        nonlocal given
+        if not ordered:
+            given += len(early)
+            yield from list(early.values())
+            early.clear()
+        while given in early:
+            yield early.pop(given)
+            given += 1
+
     try:
         for group in groups:
             jobs.put((sent, group))
             sent += 1
-            while sent - given >= workers * IN_FLIGHT:
-                while given not in early:
-                    receive()
-                yield "batch", early.pop(given)
-                given += 1
+            # at most IN_FLIGHT batches a worker out; in order, at most HELD waiting
+            while sent - given - len(early) >= workers * IN_FLIGHT or sent - given >= held:
+                receive()
+                for answer in ready():
+                    yield "batch", answer
+            for answer in ready():
+                yield "batch", answer
         for _ in processes:
             jobs.put(None)
         while given < sent:
-            while given not in early:
-                receive()
-            yield "batch", early.pop(given)
-            given += 1
+            receive()
+            for answer in ready():
+                yield "batch", answer
         while len(finished) < len(processes):
             receive()
         for process in processes:

@@ -76,7 +76,7 @@ def build_segments(ix, path: Path, records, workers: int, run: Run, limitmb: int
 
     found: list = []
     job = SegmentJob(path, run.serial, limitmb)
-    for kind, answers in parallel.run(job, numbered(), workers):
+    for kind, answers in parallel.run(job, numbered(), workers, ordered=False):
         if kind == "finish":
             answers = [("segment", answers)]
         for answer in answers:
