@@ -1,14 +1,17 @@
 """Relevance on the judged sets: our engine beside a plain syllable BM25, in one run.
 
     PYTHONPATH=. python bench/relevance.py [--sets alqac2023 xquad-r-vi] [--limit N]
+        [--variants titled no-titles lowercased no-titles-lowercased] [--no-titles]
         [--work DIR] [--rebuild] [--workers N] [--json PATH] [--data DIR]
 
-For each set (a folder with corpus.jsonl, dev/queries.jsonl and dev/qrels.tsv) this builds
-our index of the corpus and a baseline index, runs every query twice, as written and with
-every diacritic removed (indexer.text.fold: đ→d, lower case), and prints nDCG@10, MRR@10,
-Recall@100 and Recall@10 as a Markdown table. Queries without a relevant judged document
-are skipped. Indexes are cached under --work (a temporary folder by default) and rebuilt
-when the corpus file changes or with --rebuild; rebuild after changing the analysis.
+For each set (a folder with corpus.jsonl, dev/queries.jsonl and dev/qrels.tsv) and each
+variant of its corpus (as given; every record's title removed; every letter lower-cased;
+both), this builds our index of the corpus and a baseline index, runs every query twice,
+as written and with every diacritic removed (indexer.language.text.fold: đ→d, lower
+case), and prints nDCG@10, MRR@10, Recall@100 and Recall@10 as a Markdown table. Queries
+without a relevant judged document are skipped. Indexes are cached under --work (a
+temporary folder by default) and rebuilt when the corpus file changes or with --rebuild;
+rebuild after changing the analysis. --no-titles runs the no-titles variant alone.
 
 The baseline is the one the data README measures: lower-cased `\\w+` tokens (syllables,
 no segmentation, no folding), an OR of the query's tokens (a repeated token counts
@@ -45,6 +48,23 @@ CUTOFF = 10
 TIME_LIMIT = 60.0  # seconds: relevance is measured here, not speed, so no partial answers
 FORMS = {"written": lambda q: q, "no-diacritics": fold}
 STAMP = "corpus.json"
+
+
+def _untitled(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k != "title"}
+
+
+def _lowercased(doc: dict) -> dict:
+    return {k: v.lower() if k in ("title", "text") else v for k, v in doc.items()}
+
+
+# How a set's records are changed before they are indexed, by both systems alike.
+VARIANTS = {
+    "titled": lambda doc: doc,
+    "no-titles": _untitled,
+    "lowercased": _lowercased,
+    "no-titles-lowercased": lambda doc: _lowercased(_untitled(doc)),
+}
 
 
 # --- the judged set ---------------------------------------------------------------------
@@ -192,15 +212,29 @@ def evaluate(search, queries: list[dict], qrels) -> dict:
     return out
 
 
-def run_set(name: str, args) -> dict:
-    """Build (or reuse) both indexes of one set and evaluate both systems on its dev queries."""
+def variant_corpus(corpus: Path, variant: str, work: Path) -> Path:
+    """The corpus file of one variant (the set's own file for "titled")."""
+    if variant == "titled":
+        return corpus
+    path = work / f"corpus-{variant}.jsonl"
+    lines = [json.dumps(VARIANTS[variant](doc), ensure_ascii=False) for doc in read_jsonl(corpus)]
+    text = "\n".join(lines) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        work.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_set(name: str, variant: str, args) -> dict:
+    """Build (or reuse) both indexes of one set's variant; evaluate both systems on it."""
     root = args.data / name
-    corpus = root / "corpus.jsonl"
     qrels = read_qrels(root / "dev" / "qrels.tsv")
     queries = read_jsonl(root / "dev" / "queries.jsonl")[: args.limit]
     judged = [q for q in queries if any(r > 0 for r in qrels.get(q["id"], {}).values())]
-    print(f"## {name}: {len(judged)} queries ({len(queries) - len(judged)} skipped)", flush=True)
-    work = args.work / name
+    skipped = len(queries) - len(judged)
+    print(f"## {name}, {variant}: {len(judged)} queries ({skipped} skipped)", flush=True)
+    work = args.work / name / variant
+    corpus = variant_corpus(root / "corpus.jsonl", variant, work)
     systems = {
         "ours": ours(work / "ours", corpus, args.rebuild, args.workers),
         "baseline": baseline(work / "baseline", corpus, args.rebuild),
@@ -257,13 +291,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="build processes (default: CPU count)")
     parser.add_argument("--limit", type=int, help="evaluate only the first N queries")
     parser.add_argument("--json", type=Path, help="write every number to this file")
+    parser.add_argument(
+        "--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS),
+        help="how the records are indexed (default: all)",
+    )  # fmt: skip
+    parser.add_argument("--no-titles", action="store_true", help="only --variants no-titles")
     args = parser.parse_args()
+    variants = ["no-titles"] if args.no_titles else args.variants
     with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:
         args.work = args.work or Path(scratch)
         outcomes = {}
         for name in args.sets:
-            outcomes[name] = outcome = run_set(name, args)
-            print(f"\n{table(outcome)}\n\n{summary(outcome)}\n", flush=True)
+            for variant in variants:
+                outcome = run_set(name, variant, args)
+                outcomes[name if variant == "titled" else f"{name} {variant}"] = outcome
+                print(f"\n{table(outcome)}\n\n{summary(outcome)}\n", flush=True)
     if args.json:
         args.json.write_text(json.dumps(outcomes, ensure_ascii=False, indent=1), encoding="utf-8")
 

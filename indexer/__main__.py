@@ -161,6 +161,8 @@ def _search(backend, args) -> int:
     if result.suggestion:
         offer = "Có phải bạn muốn tìm" if result.total else "Thử tìm"
         print(f"{offer}: {result.suggestion}")
+    if result.relaxed:
+        print(f"Không có bài nào chứa đủ các từ “{result.query}”; kết quả gần đúng:")
     first = (result.page - 1) * result.per_page
     for number, hit in enumerate(result.hits, first + 1):
         meta = " · ".join(x for x in (hit.date, hit.author, hit.source, ", ".join(hit.place)) if x)

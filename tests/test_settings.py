@@ -54,6 +54,7 @@ def test_the_web_app_reads_the_same_table(monkeypatch, tmp_path):
     assert app.config["TIME_LIMIT"] == 1.5
     assert app.config["INDEX"] == str(tmp_path)
     assert app.extensions["engine"].time_limit == 1.5
+    app.extensions["engine"].close()
     monkeypatch.setenv("VNSEARCH_RELOAD_SECONDS", "soon")
     with pytest.raises(SettingError, match="VNSEARCH_RELOAD_SECONDS"):
         create_app()
@@ -80,10 +81,12 @@ def test_an_index_of_another_version_asks_for_a_rebuild(cli, seed_index, tmp_pat
     result = cli("search", "--index", old, "tổ chức")
     assert result.returncode == 2
     assert "built by another version of vnsearch: rebuild it" in result.stderr
-    client = create_app({"INDEX": str(old), "TESTING": True}).test_client()
+    app = create_app({"INDEX": str(old), "TESTING": True})
+    client = app.test_client()
     api = client.get("/api/search?q=tổ+chức")
     assert api.status_code == 503 and "rebuild" in api.json["error"]["message"]
     page = client.get("/?q=tổ+chức")
     assert page.status_code == 503 and "phiên bản khác" in page.get_data(as_text=True)
+    app.extensions["engine"].close()
     assert cli("build", "--index", old, CORPUS, "--quiet", "--workers", "1").returncode == 0
     assert cli("search", "--index", old, "tổ chức").returncode == 0  # rebuilt: served again

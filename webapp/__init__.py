@@ -8,7 +8,7 @@ TIME_LIMIT, ...; tests pass theirs so). The app's config holds every setting so 
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import PathConverter
 
 from indexer import open_backend
@@ -54,6 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             body = {"error": {"code": code, "message": exc.description or exc.name}}
             return jsonify(body), exc.code or 500
         return render_template("error.html", error=exc), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # a bug: logged, and answered as every error is
+        app.logger.exception("error answering %s %s", request.method, request.path)
+        return http_error(InternalServerError(original_exception=exc))
 
     @app.after_request
     def security_headers(response):

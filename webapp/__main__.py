@@ -9,34 +9,9 @@ import argparse
 import os
 import sys
 
-from gunicorn.app.base import BaseApplication
-
 from indexer.settings import SettingError, Settings
 
-
-class _Server(BaseApplication):
-    def __init__(self, options: dict, index_dir: str):
-        self.options = options
-        self.index_dir = index_dir
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self.options.items():
-            if key in self.cfg.settings:  # newer gunicorns know more settings
-                self.cfg.set(key, value)
-
-    def load(self):
-        from . import create_app
-
-        return create_app({"INDEX": self.index_dir})
-
-
-def _warm(worker) -> None:
-    """Before a worker's first request: open the index, read its columns and frequent
-    postings; tell the master all along that the worker lives (or it is killed after
-    --timeout seconds)."""
-    if worker.wsgi.extensions["engine"].warm(alive=worker.notify):
-        worker.log.info("index opened and warmed")
+from .server import Server, warm
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {
         "bind": f"{args.host}:{args.port}",
         "workers": args.workers,
-        "worker_class": "sync",
+        "worker_class": "webapp.server.JsonErrorsWorker",
         "timeout": args.timeout,
         "graceful_timeout": 10,
         "accesslog": "-",
@@ -78,11 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         "proc_name": "vnsearch",
         "control_socket_disable": True,  # one control socket per user would clash
         # the longest request line gunicorn allows: a 1,000-character query of Vietnamese,
-        # percent-encoded, fits; a longer line gets gunicorn's own 400
+        # percent-encoded, fits; a longer line gets a JSON 414 (POST /api/search takes more)
         "limit_request_line": 8190,
-        "post_worker_init": _warm,
+        "post_worker_init": warm,
     }
-    _Server(options, args.index).run()
+    Server(options, args.index).run()
     return 0
 
 

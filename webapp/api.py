@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
@@ -17,6 +18,7 @@ blueprint = Blueprint("api", __name__)
 HIT_FIELDS = (
     "id",
     "title",
+    "title_given",
     "date",
     "author",
     "source",
@@ -32,9 +34,22 @@ def error(status: int, code: str, message: str):
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
+SEARCH_BODY_BYTES = 64 * 1024  # a JSON search: a 1,000-character query and its filters fit
+
+
+class BodyTooLarge(Exception):
+    """A request body over its limit."""
+
+
 @blueprint.errorhandler(InvalidRequest)
 def invalid(exc: InvalidRequest):
-    return error(400, exc.code, exc.message)
+    status = 415 if exc.code == "unsupported_media_type" else 400
+    return error(status, exc.code, exc.message)
+
+
+@blueprint.errorhandler(BodyTooLarge)
+def too_large(exc: BodyTooLarge):
+    return error(413, "body_too_large", str(exc))
 
 
 @blueprint.errorhandler(IndexNotFound)
@@ -65,6 +80,7 @@ def result_json(result) -> dict:
         "sort": result.sort,
         "pages": result.pages,
         "filters": result.filters,
+        "relaxed": result.relaxed,
         "partial": result.partial,
     }
 
@@ -76,14 +92,51 @@ def search():
     return jsonify(result_json(result))
 
 
+@blueprint.post("/api/search")
+def search_posted():
+    """The same search, its parameters in a JSON object: for queries too long for a URL."""
+    result = engine().search(SearchRequest.from_params(_json_parameters()))
+    return jsonify(result_json(result))
+
+
+def _json_parameters() -> dict:
+    """The search parameters of a JSON body, as strings; refuse anything else clearly."""
+    if not request.is_json:
+        raise InvalidRequest("unsupported_media_type", "send the parameters as application/json")
+    if (request.content_length or 0) > SEARCH_BODY_BYTES:
+        raise BodyTooLarge(f"the body may hold at most {SEARCH_BODY_BYTES:,} bytes")
+    data = request.stream.read(SEARCH_BODY_BYTES + 1)  # a chunked body: read no more
+    if len(data) > SEARCH_BODY_BYTES:
+        raise BodyTooLarge(f"the body may hold at most {SEARCH_BODY_BYTES:,} bytes")
+    try:
+        body = json.loads(data)
+    except ValueError as exc:
+        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("invalid_json", "the body must be a JSON object of parameters")
+    unknown = sorted(set(body) - set(NAMES))
+    if unknown:
+        raise InvalidRequest(
+            "unknown_parameter", f"unknown parameters: {', '.join(map(repr, unknown))}"
+        )
+    params = {}
+    for name, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise InvalidRequest(f"invalid_{name}", f"{name} must be a string or an integer")
+        params[name] = str(value)
+    return params
+
+
 @blueprint.get("/api/documents/<id:doc_id>")
 def document(doc_id: str):
     found = engine().document(doc_id, request.args.get("q", ""))
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}")
     data = asdict(found)
-    data.pop("paragraphs")
-    data.pop("title_html")
+    for shown_only in ("paragraphs", "title_html", "shown_chars"):  # what the page shows
+        data.pop(shown_only)
     return jsonify(data)
 
 

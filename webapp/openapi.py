@@ -199,6 +199,11 @@ SPEC = {
                 "properties": {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
+                    "title_given": {
+                        "type": "boolean",
+                        "description": "false when the article had no title and this one was"
+                        " taken from its lead (it is shown, and scores as the body it is in)",
+                    },
                     "title_html": {
                         "type": "string",
                         "description": "The title, escaped, with <mark>",
@@ -230,6 +235,8 @@ SPEC = {
                     "hits",
                     "facets",
                     "suggestion",
+                    "relaxed",
+                    "partial",
                 ],
                 "properties": {
                     "query": {"type": "string"},
@@ -256,6 +263,18 @@ SPEC = {
                     "sort": {"type": "string"},
                     "pages": {"type": "integer"},
                     "filters": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "relaxed": {
+                        "type": "boolean",
+                        "description": "A short query of keywords finds the documents holding"
+                        " every word, each in any of its forms (with or without diacritics,"
+                        " abbreviated, as a numeral). true: no document holds them all, and"
+                        " these hold the most of them",
+                    },
+                    "partial": {
+                        "type": "boolean",
+                        "description": "true when the search hit its time limit; total counts"
+                        " what was found by then",
+                    },
                 },
             },
             "Document": {
@@ -264,6 +283,7 @@ SPEC = {
                 "properties": {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
+                    "title_given": {"type": "boolean"},
                     "date": _NULLABLE_STRING,
                     "author": _NULLABLE_STRING,
                     "source": _NULLABLE_STRING,

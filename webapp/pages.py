@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from indexer.articles.dates import key_day
@@ -54,6 +54,10 @@ MESSAGES = {
     "invalid_place": "Tên địa phương dài quá.",
     "invalid_source": "Tên nguồn dài quá.",
 }
+
+
+NO_INDEX = "Chưa có chỉ mục: hãy chạy `python -m indexer build` trước."
+NEEDS_REBUILD = "Chỉ mục được tạo bởi một phiên bản khác: hãy chạy lại `python -m indexer build`."
 
 
 def page_url(**changes) -> str:
@@ -109,6 +113,7 @@ def helpers():
         "facet_url": facet_url,
         "date_input": date_input,
         "kept_except": kept_except,
+        "max_query": MAX_QUERY,
     }
 
 
@@ -149,14 +154,18 @@ def index():
         context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
     except IndexNeedsRebuild:
-        context["error"] = (
-            "Chỉ mục được tạo bởi một phiên bản khác: hãy chạy lại `python -m indexer build`."
-        )
+        context["error"] = NEEDS_REBUILD
         return render_template(template, **context), 503
     except IndexNotFound:
-        context["error"] = "Chưa có chỉ mục: hãy chạy `python -m indexer build` trước."
+        context["error"] = NO_INDEX
         return render_template(template, **context), 503
     return render_template(template, **context)
+
+
+@blueprint.get("/document/<id:doc_id>")
+def document_elsewhere(doc_id: str):
+    """The document page under the name some links give it."""
+    return redirect(url_for("pages.document", doc_id=doc_id, **request.args), 301)
 
 
 @blueprint.get("/doc/<id:doc_id>")
@@ -165,7 +174,11 @@ def document(doc_id: str):
     try:
         found = engine().document(doc_id, q)
     except InvalidRequest as exc:
-        abort(400, exc.message)
+        abort(400, MESSAGES.get(exc.code, exc.message))
+    except IndexNeedsRebuild:
+        abort(503, NEEDS_REBUILD)
+    except IndexNotFound:
+        abort(503, NO_INDEX)
     if found is None:
         return render_template("missing.html", doc_id=doc_id, q=q), 404
     back = request.args.get("back", "")  # the results page's query string: same origin

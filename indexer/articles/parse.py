@@ -26,6 +26,10 @@ class Article:
     id: str
     title: str
     body: str
+    # False when the title was guessed (the lead's first sentence, already in the body):
+    # it is shown, but scores as the body it came from. True: given (a JSON title, or a
+    # headline line taken out of the body).
+    title_given: bool = True
     captions: list[tuple[int, int]] = field(default_factory=list)  # spans of body
     date: str | None = None  # ISO 8601: "2023-10-02", "2020-10-13T14:21", "2022-07"
     author: str | None = None
@@ -238,6 +242,7 @@ def parse(text: str, id: str, *, title: str | None = None, **known) -> Article:
     body = "\n\n".join(body_parts)
 
     lead = next((p for p, c in zip(paragraphs, captions) if not c), "")
+    given = title is not None or headline is not None
     if title is None:
         title = headline
     if title is None:
@@ -248,6 +253,7 @@ def parse(text: str, id: str, *, title: str | None = None, **known) -> Article:
     return Article(
         id=id,
         title=title.strip(),
+        title_given=given and bool(title.strip()),
         body=body,
         captions=spans,
         date=known.get("date") or when,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
-from .text import ROMAN_NUMERALS, canonical_iy, fold, normalize_syllable
+from .text import ROMAN_NUMERALS, canonical_iy, canonical_tone, fold, normalize_syllable
 
 # The representations an Analysis holds, which every backend indexes for each text field.
 REPRESENTATIONS = ("words", "syllables", "folded", "pairs")
@@ -82,6 +82,42 @@ class Analysis:
         for size in self.sizes:
             found.append(position)
             position += size
+        return found
+
+    def names(self, longest: int = 4) -> set[str]:
+        """The names written in the text, as written ("Lạng Sơn"; tones placed one way):
+        every run of up to *longest* capitalised syllables, whole words, no punctuation
+        between (pyvi may cut a name: "Phạm Minh" "Chính"). Not words in capitals
+        (headlines, abbreviations). What completions write names as.
+
+        >>> sorted(analyse("Ông Phạm Minh Chính thăm Lạng Sơn, Huế; UBND họp").names())
+        ... # doctest: +NORMALIZE_WHITESPACE
+        ['Chính', 'Huế', 'Lạng Sơn', 'Phạm Minh', 'Phạm Minh Chính', 'Ông', 'Ông Phạm Minh',
+         'Ông Phạm Minh Chính']
+        """
+        after_gap = set(self.gaps)
+        runs: list[list[tuple[int, int]]] = [[]]  # runs of capitalised words (start, size)
+        for start, size in zip(self.starts(), self.sizes):
+            surfaces = self.surfaces[start : start + size]
+            capitalised = all(
+                surface
+                and surface[0].isupper()
+                and not (len(surface) > 1 and surface.isupper())
+                and fold(surface) == folded
+                for surface, folded in zip(surfaces, self.folded[start : start + size])
+            )
+            if not capitalised or start in after_gap:
+                runs.append([])
+            if capitalised:
+                runs[-1].append((start, size))
+        found = set()
+        for run in runs:
+            for i, (first, _) in enumerate(run):
+                for last, size in run[i:]:
+                    end = last + size
+                    if end - first > longest:
+                        break
+                    found.add(" ".join(map(canonical_tone, self.surfaces[first:end])))
         return found
 
     def pair_positions(self) -> list[int]:

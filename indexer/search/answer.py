@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from ..indexing.stored import MARKED_CHARS
 from . import didyoumean, rerank
 from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
@@ -42,7 +43,8 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
     units = highlight_units(parsed, view.analyse, view.restore)
     page = ranked[start : start + request.per_page]
-    hits = [hit(view, ref, score, units) for ref, score in page]
+    # Past the time limit the rest of the page comes unmarked (the answer says partial).
+    hits = [hit(view, ref, score, [] if deadline.expired() else units) for ref, score in page]
     suggestion = None
     if request.q.strip():
         suggestion = didyoumean.suggestion(view, parsed) or (
@@ -59,6 +61,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         suggestion=suggestion,
         sort=sort,
         partial=deadline.passed,
+        relaxed=found.relaxed,
         filters=request.filters(),
     )
 
@@ -82,6 +85,7 @@ def info(stored: dict, units: list[Unit]) -> dict:
     return {
         "id": stored["id"],
         "title": title,
+        "title_given": stored.get("title_given", True),
         "title_html": mark(title, field_ranges(stored, "title", units)),
         "date": stored.get("date"),
         "author": stored.get("author"),
@@ -100,7 +104,10 @@ def hit(view, ref, score: float | None, units: list[Unit]) -> Hit:
 
 
 def document(view, doc_id: str, q: str) -> Document | None:
-    """A whole document by id, its text marked where *q* matches; None if unknown."""
+    """A whole document by id, its text marked where *q* matches; None if unknown.
+
+    Its paragraphs (what the page shows) cover the first MARKED_CHARS characters of a
+    longer text, which is where marks are placed; `text` is the whole text."""
     ref = view.lookup(doc_id)
     if ref is None:
         return None
@@ -109,9 +116,13 @@ def document(view, doc_id: str, q: str) -> Document | None:
     body = stored.get("body", "")
     ranges = field_ranges(stored, "body", units)
     captions = {start for start, _ in stored.get("captions", [])}
+    shown = len(body)
+    if shown > MARKED_CHARS:  # cut between words
+        shown = max(body.rfind(" ", 0, MARKED_CHARS + 1), body.rfind("\n", 0, MARKED_CHARS + 1))
+        shown = shown if shown > 0 else MARKED_CHARS
     paragraphs, offset = [], 0
-    for text in body.split("\n\n"):
+    for text in body[:shown].split("\n\n"):
         html = mark(body, ranges, offset, offset + len(text))
         paragraphs.append({"html": html, "caption": offset in captions})
         offset += len(text) + 2
-    return Document(**info(stored, units), text=body, paragraphs=paragraphs)
+    return Document(**info(stored, units), text=body, paragraphs=paragraphs, shown_chars=shown)

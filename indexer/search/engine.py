@@ -19,10 +19,11 @@ from ..indexing.report import Summary
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
+from .complete import Completions
 from .plan import Plan
 from .request import Deadline, SearchRequest, check_query
 from .results import Document, SearchResult
-from .suggest import Vocabulary
+from .vocabulary import Vocabulary
 
 # What View.stored returns of a document: the article's fields and, per text field
 # ("title", "body"), the stored spans and terms of indexing.stored.
@@ -37,6 +38,7 @@ class Found:
     total: int  # documents matched
     ranked: list[tuple[object, float | None]]  # (document reference, score), best first
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> count
+    relaxed: bool = False  # no document held every word of plan.every_word: these hold most
 
 
 class View(ABC):
@@ -49,6 +51,7 @@ class View(ABC):
     def __init__(self, table: Abbreviations, vocabulary: Vocabulary):
         self.table = table  # the abbreviations the index was built with
         self.vocabulary = vocabulary
+        self.completions = Completions(vocabulary, self.analyse)
         self._analysed: OrderedDict[str, Analysis] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
 
@@ -77,12 +80,13 @@ class View(ABC):
         """The documents *plan* matches under *request*'s filters: how many, the best
         *needed* of them in *sort* order ("relevance": tiers, then score; "newest",
         "oldest": by date, undated last), and their facet counts ("year", "author",
-        "place", "source"). Past *deadline* it answers with what it has and sets
-        deadline.passed."""
+        "place", "source"). With plan.every_word, only the documents that satisfy all of
+        those Needs; if none does, those holding the most of their terms (relaxed). Past
+        *deadline* it answers with what it has and sets deadline.passed."""
 
     @abstractmethod
     def count(self, plan: Plan, request: SearchRequest) -> int:
-        """How many documents *plan* matches under *request*'s filters."""
+        """How many documents *plan* matches under *request*'s filters (find's total)."""
 
     @abstractmethod
     def holding_all(self, syllables: list[str]) -> int:
@@ -138,7 +142,7 @@ class Backend(ABC):
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""
         check_query(prefix)
-        return self.reading(lambda view: view.vocabulary.complete(prefix, limit))
+        return self.reading(lambda view: view.completions.complete(prefix, limit))
 
     def documents(self) -> int:
         """How many documents the index holds."""

@@ -104,6 +104,9 @@ class Alternative:
     needs: list[Need] = field(default_factory=list)  # phrases and fields: all must hold
     tiers: list[list[Need]] = field(default_factory=list)  # best first, for a short query
     scoring: list[Weighted] = field(default_factory=list)
+    # A short query of keywords matches the documents holding every word (each Need holds
+    # one text run's words, folded: any form of them); if none does, those holding most.
+    every_word: list[Need] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +123,11 @@ class Plan:
     def long(self) -> bool:
         """Ranked by BM25F alone, without tiers: a question, not a few words."""
         return bool(self.alternatives) and not any(a.tiers for a in self.alternatives)
+
+    @property
+    def every_word(self) -> list[Need]:
+        """What a document must hold to hold every word of a short keyword query (else [])."""
+        return self.alternatives[0].every_word if len(self.alternatives) == 1 else []
 
     @property
     def scoring(self) -> list[Weighted]:
@@ -170,6 +178,10 @@ def requirement(clause: Clause, run: Analysis) -> Need | None:
 def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
     """Understand a parsed query: what each alternative matches, needs, and how it ranks.
 
+    Long queries and questions match every document holding any of their words, ranked;
+    a short query of keywords (up to SHORT syllables, no question word, no OR) the
+    documents holding all of them (Plan.every_word).
+
     *analyse_text* maps text to an Analysis; *restore* maps an Analysis without
     diacritics to its likeliest accented syllables (or None).
     """
@@ -202,6 +214,10 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
                 folded=[f for run, _, _ in runs for f in run.folded],
             )
             alternative.tiers = tiers(joined, phrases=False)
+        if alternative.tiers and not any(any(question_mask(run)) for run, _, _ in runs):
+            alternative.every_word = [
+                Need("all", "folded", tuple(run.folded), fields) for run, _, fields in runs
+            ]
         if alternative.recall or alternative.needs:
             result.alternatives.append(alternative)
     for clause in parsed.excluded:

@@ -17,6 +17,7 @@ are read as plain text or ignored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -67,7 +68,8 @@ class Query:
 
 
 def _pieces(text: str):
-    """Yield (kind, value, negated) for "or", "phrase" and "word" pieces of *text*."""
+    """Yield (kind, value, negated, start, end) for "or", "phrase", "word" and "dropped"
+    pieces of *text* (start, end: where the piece stands in it)."""
     i, n = 0, len(text)
     while i < n:
         char = text[i]
@@ -75,6 +77,7 @@ def _pieces(text: str):
             i += 1
             continue
         negated = False
+        begin = i
         if char == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
             negated = True
             i += 1
@@ -84,7 +87,7 @@ def _pieces(text: str):
             if close == -1:  # an unbalanced quote is not an operator
                 i += 1
                 continue
-            yield "phrase", text[i + 1 : close], negated
+            yield "phrase", text[i + 1 : close], negated, begin, close + 1
             i = close + 1
             continue
         j = i
@@ -98,9 +101,11 @@ def _pieces(text: str):
             j = close + 1
         i = j
         if word == "OR" and not negated:
-            yield "or", word, False
+            yield "or", word, False, begin, j
         elif word not in ("AND", "+", "|", "&&", "||"):
-            yield "word", word.lstrip("+"), negated
+            yield "word", word.lstrip("+"), negated, j - len(word.lstrip("+")), j
+        else:
+            yield "dropped", word, negated, begin, j
 
 
 def _field_clause(word: str) -> Clause | None:
@@ -117,23 +122,32 @@ def parse(text: str) -> Query:
     """Parse a search box's text; any input gives a Query."""
     query = Query()
     current: list[Clause] = []
-    run: list[str] = []
+    run: list[tuple] = []  # the run's words: (word, start, end or None after a dropped one)
 
     def end_run():
         if run:
-            current.append(Clause(" ".join(run)))
+            # the words as they stand in the text, so that punctuation and line breaks
+            # between them part them as they do in a document
+            joined = run[0][0]
+            for (_, _, end), (word, start, _) in itertools.pairwise(run):
+                joined += (" " if end is None else text[end:start]) + word
+            current.append(Clause(joined))
             run.clear()
 
-    for kind, value, negated in _pieces(text):
+    for kind, value, negated, start, end in _pieces(text):
         if kind == "or":
             end_run()
             if current:
                 query.alternatives.append(current)
                 current = []
             continue
+        if kind == "dropped":  # AND, +, |: the words around it stay one run
+            if run:
+                run[-1] = (run[-1][0], run[-1][1], None)
+            continue
         clause = Clause(value, phrase=True) if kind == "phrase" else _field_clause(value)
         if clause is None and not negated:
-            run.append(value)
+            run.append((value, start, end))
             continue
         if clause is None:
             clause = Clause(value)

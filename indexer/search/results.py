@@ -13,6 +13,7 @@ class DocumentInfo:
 
     id: str
     title: str
+    title_given: bool  # False: the title was guessed from the article's lead
     title_html: str  # the title, escaped, with the query's matches in <mark>
     date: str | None
     author: str | None
@@ -39,6 +40,7 @@ class SearchResult:
     suggestion: str | None
     sort: str = "relevance"
     partial: bool = False  # the time limit cut the search short: total is a lower bound
+    relaxed: bool = False  # no document holds every word of a short query: these hold most
     filters: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -50,3 +52,4 @@ class SearchResult:
 class Document(DocumentInfo):
     text: str
     paragraphs: list[dict]  # {"html", "caption"}: the text with the query's matches marked
+    shown_chars: int  # how much of the text the paragraphs hold (all but for a huge one)

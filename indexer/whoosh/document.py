@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..articles.dates import UNDATED, date_key
 from ..articles.sources import Problem, Record, to_article
-from ..indexing.stored import encode_spans, encode_terms
+from ..indexing.stored import encode_spans, encode_terms, marked
 from ..language.analysis import analyse
 from .analyzers import table_of
 from .postings import postings
@@ -34,6 +34,7 @@ class DocumentMaker:
                 "hash": record.hash,
                 "origin": record.origin,
                 "title": article.title,
+                "title_given": article.title_given,
                 "body": article.body,
                 "captions": article.captions,
                 "date": article.date,
@@ -48,18 +49,25 @@ class DocumentMaker:
                 doc["_stored_place"] = article.places
                 doc["place_list"] = "|".join(article.places).encode("utf-8")
                 doc["place_f"] = " ; ".join(article.places)
-            spans, terms = {}, {}
+            spans, terms, names = {}, {}, set()
             for name, text, captions in (
                 ("title", article.title, ()),
                 ("body", article.body, article.captions),
             ):
                 analysis = analyse(text, self.table)
-                for suffix, value in postings(analysis, self.formats, captions).items():
-                    doc[f"{name}_{suffix}"] = value
-                spans[name] = encode_spans(analysis.spans)
-                terms[name] = encode_terms(analysis.syllables)
+                names.update(analysis.names())
+                # A guessed title is the lead's first sentence: it is in the body already,
+                # and scores there (stored for its marks, not indexed as a title).
+                if name == "body" or article.title_given:
+                    for suffix, value in postings(analysis, self.formats, captions).items():
+                        doc[f"{name}_{suffix}"] = value
+                shown = marked(analysis.spans)
+                spans[name] = encode_spans(analysis.spans[:shown])
+                terms[name] = encode_terms(analysis.syllables[:shown])
             doc["spans"] = spans
             doc["terms"] = terms
+            if names:
+                doc["names"] = ",".join(sorted(names))
             chars = len(article.title) + len(article.body)
             return {k: v for k, v in doc.items() if v is not None}, chars
         except Exception as error:  # a bug must cost one article, not the build

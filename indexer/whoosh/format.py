@@ -272,8 +272,9 @@ def block_bytes(info, ids, weights, values, lengths, fixed, as_byte, last: bool)
     return _INT.pack(-size if last else size) + header + data
 
 
-def lexicon_frequencies(reader, fieldname: str) -> dict[str, int]:
-    """Every term of *fieldname*, in order, and how many documents hold it.
+def lexicon_frequencies(reader, fieldname: str, prefix: str = "") -> dict[str, int]:
+    """Every term of *fieldname* (beginning with *prefix*), in order, and how many
+    documents hold it.
 
     Each segment's lexicon is read in order on its own and the counts added up. Whoosh's
     MultiReader.iter_field looks every term of the merged lexicon up in every segment
@@ -285,7 +286,8 @@ def lexicon_frequencies(reader, fieldname: str) -> dict[str, int]:
     for leaf, _ in reader.leaf_readers():
         if fieldname not in leaf.indexed_field_names():
             continue
-        for term, info in leaf.iter_field(fieldname):
+        terms = leaf.iter_prefix(fieldname, prefix) if prefix else leaf.iter_field(fieldname)
+        for term, info in terms:
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             counts[text] = counts.get(text, 0) + info.doc_frequency()
     return dict(sorted(counts.items()))  # UTF-8 bytes and code points sort alike

@@ -69,6 +69,7 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         hash=fields.ID(sortable=True),  # content hash, for incremental updates
         origin=fields.ID(),  # the folder or file the document came from
         title=fields.STORED(),
+        title_given=fields.STORED(),  # False: guessed from the lead, not indexed as a title
         body=fields.STORED(),
         captions=fields.STORED(),  # [(start, end)] photo captions in body
         spans=fields.STORED(),  # {"title": bytes, "body": bytes}: see postings.encode_spans
@@ -80,6 +81,8 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         place=fields.KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         place_list=fields.COLUMN(columns.VarBytesColumn()),  # b"A|B": facet counts
         url=fields.STORED(),
+        # the words each document writes capitalised ("Lạng Sơn"), for completions
+        names=fields.KEYWORD(commas=True, lowercase=False, scorable=False),
         author_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for author: queries
         place_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for place: queries
     )

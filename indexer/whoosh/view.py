@@ -17,7 +17,7 @@ from ..articles.dates import AFTER_EVERY_DATE
 from ..search.engine import Found, View
 from ..search.plan import Need, Plan
 from ..search.request import Deadline, SearchRequest
-from ..search.suggest import Vocabulary
+from ..search.vocabulary import Vocabulary
 from . import bm25, storage
 from .analyzers import table_of
 from .docsets import DocSets
@@ -39,6 +39,12 @@ class Lexicon:
 
     def frequency(self, field: str, representation: str, term: str) -> int:
         return self.reader.doc_frequency(fieldname(field, representation), term)
+
+    def starting(self, field: str, representation: str, prefix: str) -> dict[str, int]:
+        return lexicon_frequencies(self.reader, fieldname(field, representation), prefix)
+
+    def names(self) -> dict[str, int]:
+        return lexicon_frequencies(self.reader, "names")
 
 
 class GenerationView(View):
@@ -68,7 +74,7 @@ class GenerationView(View):
             self.sets.codes(facet)
         self.sets.dates()
         self.sets.id_ranks()
-        self.vocabulary.complete("a", 1)
+        self.completions.entries()
         alive()
         self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
         self.scorer.pin(alive=alive)
@@ -87,11 +93,23 @@ class GenerationView(View):
         return int(np.count_nonzero(self.sets.need(need)))
 
     def count(self, plan: Plan, request: SearchRequest) -> int:
-        return int(np.count_nonzero(self.filtered(self.matching(plan), request)))
+        docs, _, _ = self.selected(plan, request)
+        return int(np.count_nonzero(docs))
 
     def find(
         self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
     ) -> Found:
+        docs, restricted, relaxed = self.selected(plan, request)
+        if sort == "relevance":
+            ranked = self.ranked(plan, docs, restricted, needed, deadline)
+        else:
+            ranked = [(d, None) for d in self.by_date(docs, sort == "newest")[:needed]]
+        counts = {name: self.sets.counts(name, docs) for name in FACETS}
+        return Found(int(np.count_nonzero(docs)), ranked, counts, relaxed)
+
+    def selected(self, plan: Plan, request: SearchRequest) -> tuple[np.ndarray, bool, bool]:
+        """(the documents the query finds under the request's filters, whether the scoring
+        terms reach more than those, whether a short query's words were relaxed)."""
         matched = self.matching(plan)
         docs = self.filtered(matched, request)
         # Whether some matched documents are not reached by the scoring terms' postings
@@ -99,12 +117,23 @@ class GenerationView(View):
         restricted = docs is not matched or bool(
             plan.alternatives and (plan.excluded or any(a.needs for a in plan.alternatives))
         )
-        if sort == "relevance":
-            ranked = self.ranked(plan, docs, restricted, needed, deadline)
-        else:
-            ranked = [(d, None) for d in self.by_date(docs, sort == "newest")[:needed]]
-        counts = {name: self.sets.counts(name, docs) for name in FACETS}
-        return Found(int(np.count_nonzero(docs)), ranked, counts)
+        if not plan.every_word:
+            return docs, restricted, False
+        every = docs.copy()
+        for need in plan.every_word:
+            every &= self.sets.need(need)
+        if every.any() or not docs.any():
+            return every, True, False
+        return self.most_words(plan.every_word, docs), True, True
+
+    def most_words(self, needs: list[Need], docs: np.ndarray) -> np.ndarray:
+        """The documents of *docs* holding the most of the words of *needs* (any form)."""
+        held = np.zeros(self.sets.size, np.int32)
+        for need in needs:
+            for term in dict.fromkeys(need.terms):
+                held += self.sets.need(Need("any", need.representation, (term,), need.fields))
+        most = int(held[docs].max())
+        return docs & (held == most)
 
     # --- sets of documents --------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from indexer.search import rerank
 from indexer.search.marks import field_ranges, highlight_units
 from indexer.search.query import parse
 from indexer.search.request import MAX_QUERY, InvalidRequest, SearchRequest
-from indexer.search.suggest import one_edit
+from indexer.search.vocabulary import one_edit
 from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.build import build
 
@@ -60,7 +60,9 @@ CORPUS = [
 def seed_engine(tmp_path_factory, seed_texts):
     index = tmp_path_factory.mktemp("seed-index")
     build(index, ["corpus"], workers=1, quiet=True)
-    return WhooshBackend(index)
+    backend = WhooshBackend(index)
+    yield backend
+    backend.close()
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,9 @@ def engine(tmp_path_factory):
         "\n".join(json.dumps(d, ensure_ascii=False) for d in CORPUS), encoding="utf-8"
     )
     build(folder / "index", [source], workers=1, quiet=True)
-    return WhooshBackend(folder / "index")
+    backend = WhooshBackend(folder / "index")
+    yield backend
+    backend.close()
 
 
 def ids(result):
@@ -141,16 +145,15 @@ def test_place_field(seed_engine):
 # --- ranking -------------------------------------------------------------------------------
 
 
-def test_words_together_first_then_all_words_then_some(engine):
+def test_words_together_first_then_all_words_apart(engine):
     found = ids(engine.search(q="tổ chức đảng"))
-    assert found[0] == "phrase"  # together, as written
-    assert found.index("apart") < found.index("some")  # all the syllables before some
+    assert found == ["phrase", "apart"]  # together as written, then apart; "some" lacks one
+    assert "some" in ids(engine.search(q="tổ chức đảng OR thi đấu"))  # OR: either side
 
 
 def test_query_without_diacritics_matches_through_folding(engine):
     found = ids(engine.search(q="to chuc dang"))
-    assert found[0] == "phrase"
-    assert {"phrase", "apart", "some"} <= set(found)
+    assert found == ["phrase", "apart"]
 
 
 def test_exact_form_ranks_above_folded(engine):
@@ -172,7 +175,9 @@ def test_empty_query_lists_everything_newest_first(engine):
         ("Tỉnh uỷ Gia Lai", "001_cb7a5b37da5bff54"),  # old-style tone mark
         ("tinh uy gia lai", "001_cb7a5b37da5bff54"),  # no diacritics
         ("khóa 13", "004_80203056e2d47fdc"),  # Arabic numeral, as written there
-        ("Ban Tổ chức TW", "003_483ea6bfdeb6afd9"),  # TW = Trung ương
+        # TW = Trung ương; it names "Ban Tổ chức Trung ương" six times, Trung ương in its
+        # headline (003's first sentence names it too, but that is a guessed title)
+        ("Ban Tổ chức TW", "000_50d02545dceeb243"),
         ("báo Quảng Ninh", "002_abb0d72e086358a6"),
     ],
 )
@@ -499,6 +504,7 @@ def test_autocomplete_keeps_the_words_before(seed_engine):
 def test_time_limit_gives_a_partial_result_not_an_error(seed_engine):
     hurried = WhooshBackend(seed_engine.index_dir, time_limit=0.0)
     result = hurried.search(q="tổ chức đảng")
+    hurried.close()
     assert result.partial is True
     assert seed_engine.search(q="tổ chức đảng").partial is False
 

@@ -128,7 +128,8 @@ def test_documents_with_any_id(client, doc_id):
     assert response.status_code == 200, doc_id
     data = response.json
     assert data["id"] == doc_id
-    assert set(data) == {"id", "title", "date", "author", "source", "place", "url", "text"}
+    fields = {"id", "title", "title_given", "date", "author", "source", "place", "url", "text"}
+    assert set(data) == fields
     assert "hội nghị" in data["text"]
 
 
@@ -179,9 +180,10 @@ def test_openapi_describes_every_endpoint(client):
 def test_unknown_api_path_and_method_are_json(client):
     assert client.get("/api/nothing").status_code == 404
     assert client.get("/api/nothing").json["error"]["code"] == "not_found"
-    response = client.post("/api/search")
+    response = client.delete("/api/search")
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
+    assert client.post("/api/suggest").json["error"]["code"] == "method_not_allowed"
 
 
 def test_security_headers(client):
@@ -204,3 +206,54 @@ def test_the_openapi_parameters_are_the_request_s_own(client):
     assert parameters["q"]["schema"]["maxLength"] == MAX_QUERY
     assert parameters["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert all(p["description"] for p in parameters.values())
+
+
+# --- POST /api/search: the same search, for queries too long for a URL ------------------
+
+
+def test_posted_search_equals_the_get(client):
+    params = {"q": "to chuc dang", "per_page": 2, "sort": "relevance", "place": "Gia Lai"}
+    got = client.get("/api/search", query_string=params).json
+    posted = client.post("/api/search", json=params).json
+    for result in (got, posted):
+        result.pop("took_ms")
+    assert posted == got and posted["total"] >= 1
+
+
+def test_a_long_query_is_posted():
+    long_query = "tổ chức đảng " * 70  # 910 characters: 3,800 percent-encoded in a URL
+    assert len(long_query) < 1000
+    app = create_app({"INDEX": "corpus-index-not-needed", "TESTING": True})
+    response = app.test_client().post("/api/search", json={"q": long_query * 2})
+    assert response.status_code == 400  # over MAX_QUERY: the limit is the same as GET's
+    assert response.json["error"]["code"] == "query_too_long"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (b"{", "application/json", 400, "invalid_json"),
+        (b"[1, 2]", "application/json", 400, "invalid_json"),
+        (b'{"q": "a", "colour": "red"}', "application/json", 400, "unknown_parameter"),
+        (b'{"page": [1]}', "application/json", 400, "invalid_page"),
+        (b'{"page": true}', "application/json", 400, "invalid_page"),
+        (b'{"per_page": 1000}', "application/json", 400, "invalid_per_page"),
+        (b"q=a", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (b'{"q": "' + b"a" * 70_000 + b'"}', "application/json", 413, "body_too_large"),
+    ],
+)
+def test_bad_posted_searches_get_json_errors(client, body, content_type, status, code):
+    response = client.post("/api/search", data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+
+
+def test_every_search_says_whether_it_relaxed(client):
+    assert client.get("/api/search?q=t%E1%BB%95+ch%E1%BB%A9c").json["relaxed"] is False
+    relaxed = client.get("/api/search", query_string={"q": "tổ chức xyzabc"}).json
+    assert relaxed["relaxed"] is True and relaxed["total"] > 0
+
+
+def test_a_hit_says_whether_its_title_was_given(client):
+    hits = client.get("/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B").json["hits"]
+    assert {type(hit["title_given"]) for hit in hits} == {bool}

@@ -134,6 +134,25 @@ def test_a_quoted_phrase_that_finds_nothing_offers_its_words(page, base_url):
     assert page.input_value("#q") == "hội nghị xây dựng đảng"
 
 
+def test_a_short_query_no_article_holds_whole_says_so(page, base_url):
+    page.goto(base_url + "/")
+    page.fill("#q", "tổ chức xyzabc")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=t%E1%BB%95"))
+    notice = page.locator(".relaxed")
+    assert notice.is_visible()
+    assert notice.inner_text() == (
+        "Không có bài nào chứa đủ các từ “tổ chức xyzabc”; kết quả gần đúng:"
+    )
+    assert page.locator(".hit").count() >= 1  # the articles holding the most of the words
+    no_sideways_scroll(page)
+    shot(page, "relaxed")
+    page.fill("#q", "tổ chức đảng")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"%C4%91%E1%BA%A3ng"))
+    assert page.locator(".relaxed").count() == 0
+
+
 def test_filter_by_a_date_range(page, base_url):
     page.goto(base_url + "/?q=t%E1%BB%95+ch%E1%BB%A9c")
     before = page.locator(".hit").count()

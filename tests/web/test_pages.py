@@ -143,3 +143,19 @@ def test_static_assets_are_local(client):
         response = client.get(asset)
         assert response.status_code == 200
         response.close()  # static files are streamed from disk
+
+
+def test_a_document_page_without_an_index_is_a_503_page(tmp_path):
+    client = create_app({"INDEX": str(tmp_path / "none")}).test_client()
+    response = client.get("/doc/001_cb7a5b37da5bff54")
+    assert response.status_code == 503
+    assert "Chưa có chỉ mục" in response.get_data(as_text=True)
+    moved = client.get("/document/001_cb7a5b37da5bff54?q=x")
+    assert moved.status_code == 301 and moved.location.endswith("/doc/001_cb7a5b37da5bff54?q=x")
+
+
+def test_a_relaxed_search_says_so_in_vietnamese(client):
+    page = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c+xyzabc").get_data(as_text=True)
+    assert "Không có bài nào chứa đủ các từ “tổ chức xyzabc”; kết quả gần đúng:" in page
+    plain = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c").get_data(as_text=True)
+    assert "kết quả gần đúng" not in plain

@@ -156,3 +156,23 @@ def test_workers_warm_the_index_before_their_first_request(tmp_path, corpus):
         log = tmp_path / f"server-{base.rsplit(':', 1)[1]}.log"
         assert wait_for(lambda: log.read_text().count("index opened and warmed") == 2)
     assert "Traceback" not in log.read_text()
+
+
+def test_every_api_error_is_json_even_those_gunicorn_answers(tmp_path, corpus):
+    long_query = urllib.parse.quote("tổ chức đảng " * 400)  # 5,200 characters, 20 KB encoded
+    with serving(tmp_path / "index", workers=1) as base:
+        for url in (f"{base}/api/search?q={long_query}", f"{base}/?q={long_query}"):
+            try:
+                urllib.request.urlopen(url, timeout=10)
+                pytest.fail("an over-long request line was answered")
+            except urllib.error.HTTPError as error:
+                assert error.code == 414
+                assert error.headers["Content-Type"] == "application/json"
+                assert json.loads(error.read())["error"]["code"] == "uri_too_long"
+        request = urllib.request.Request(
+            f"{base}/api/search",
+            data=json.dumps({"q": "tổ chức đảng " * 70, "per_page": 3}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # the same, posted
+            assert response.status == 200 and len(json.loads(response.read())["hits"]) == 3

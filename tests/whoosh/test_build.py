@@ -148,6 +148,8 @@ def test_a_build_larger_than_memory_writes_several_segments(
         first, second = (engine.search(q=query) for engine in engines)
         assert [(h.id, h.snippet) for h in first.hits] == [(h.id, h.snippet) for h in second.hits]
         assert first.total == second.total > 0
+    for engine in engines:
+        engine.close()
 
 
 def test_odd_ids_are_found_by_id(tmp_path, write_jsonl):

@@ -1,17 +1,16 @@
-"""Suggestions from the index's own vocabulary: accent restoration, corrections, completions.
+"""The index's own vocabulary: accent restoration, spelling corrections, written forms.
 
 A query typed without diacritics ("to chuc dang") is read back into its likeliest
 accented form ("tổ chức đảng") by a small Viterbi search under a bigram language
 model: candidates for each syllable are the indexed syllables that fold to it, and a
 candidate scores by how likely it follows the one before (documents holding the two side
 by side, in the pair field, over documents holding the first), smoothed with its own
-frequency. Corrections for unknown syllables
-and completions for the word being typed come from the same vocabulary.
+frequency. Corrections for unknown syllables, the forms names are written in
+("Lạng Sơn") and the completions of complete.py come from the same vocabulary.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from typing import Protocol
@@ -27,7 +26,9 @@ FOLLOWS = 0.9
 # A reading under this share of the most frequent one's documents is not tried: the same
 # restorations, in half the time (pair lookups are most of it).
 RARE = 0.003
-COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
+# A name is written capitalised when at least this share of the documents holding the
+# word write it so (a word capitalised only at the start of sentences is not a name).
+NAME_SHARE = 0.5
 ALPHABET = 120  # letters a correction tries in each place: Vietnamese has 89 lower-case
 
 
@@ -40,6 +41,14 @@ class Lexicon(Protocol):
     def frequency(self, field: str, representation: str, term: str) -> int:
         """How many documents hold *term* in a text field's representation."""
 
+    def starting(self, field: str, representation: str, prefix: str) -> dict[str, int]:
+        """The terms of a text field's representation beginning with *prefix*, each with
+        how many documents hold it."""
+
+    def names(self) -> dict[str, int]:
+        """Words as written capitalised in the documents ("Lạng Sơn"), each with how many
+        documents write it so."""
+
 
 class Vocabulary:
     """Views of one index's lexicons, built on first use."""
@@ -48,8 +57,7 @@ class Vocabulary:
         self.lexicon = lexicon
         self._lock = threading.Lock()
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
-        self._completions: list[tuple[str, float, str]] | None = None
-        self._keys: list[str] = []
+        self._written: dict[str, str] | None = None
         self._total = 1
         self._known: dict[str, int] = {}
         self._alphabet = ""
@@ -106,13 +114,58 @@ class Vocabulary:
         """How many documents hold the pair "a b" (body and title counted apart)."""
         return sum(self.lexicon.frequency(f, "pairs", pair) for f in ("body", "title"))
 
+    def words(self, field: str) -> dict[str, int]:
+        """Every pyvi word of a text field and how many documents hold it."""
+        return self.lexicon.frequencies(field, "words")
+
+    # --- written forms -------------------------------------------------------------
+
+    @property
+    def written(self) -> dict[str, str]:
+        """Lower-case word -> the capitalised form most documents write it in, for the
+        words written so in at least NAME_SHARE of the documents holding them."""
+        with self._lock:
+            if self._written is None:
+                best: dict[str, tuple[int, str]] = {}
+                for form, df in self.lexicon.names().items():
+                    key = form.lower()
+                    if df > best.get(key, (0, ""))[0]:
+                        best[key] = (df, form)
+                held: dict[str, int] = {}
+                for field in ("body", "title"):
+                    for term, df in self.lexicon.frequencies(field, "words").items():
+                        if term in best:
+                            held[term] = max(held.get(term, 0), df)
+                self._written = {
+                    key: form
+                    for key, (df, form) in best.items()
+                    if df >= NAME_SHARE * max(held.get(key, 0), df)
+                }
+            return self._written
+
+    def as_written(self, syllables: list[str]) -> list[str]:
+        """*syllables* (lower case) in the form the articles write them: the longest runs
+        that are names ("lạng sơn" -> "Lạng Sơn") capitalised as the names are."""
+        written, out, i = self.written, [], 0
+        while i < len(syllables):
+            for j in range(min(len(syllables), i + 4), i, -1):
+                form = written.get(" ".join(syllables[i:j]))
+                if form is not None and len(form.split()) == j - i:
+                    out += form.split()
+                    i = j
+                    break
+            else:
+                out.append(syllables[i])
+                i += 1
+        return out
+
     # --- accent restoration --------------------------------------------------------
 
     def restore(self, run: Analysis) -> list[str] | None:
         """Return the likeliest accented syllables for a run typed without diacritics."""
         if not run.folded or run.accented:
             return None
-        options = [self._readings(f) for f in run.folded]
+        options = [self.readings(f) for f in run.folded]
         total = self.syllable_total
 
         def follows(before: str, before_df: int, term: str, df: int) -> float:
@@ -133,7 +186,7 @@ class Vocabulary:
         restored = max(best)[1]
         return restored if restored != run.folded else None
 
-    def _readings(self, folded: str) -> list[tuple[str, int]]:
+    def readings(self, folded: str) -> list[tuple[str, int]]:
         """The accented syllables *folded* may stand for, with their frequencies: the
         most frequent CANDIDATES, without the rare forms (mostly typos: "ngưòi")."""
         found = self.by_fold.get(folded)
@@ -159,52 +212,6 @@ class Vocabulary:
         if not candidates:
             return None
         return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]
-
-    # --- completions -------------------------------------------------------------------
-
-    def _completion_index(self):
-        with self._lock:
-            if self._completions is None:
-                weights: dict[str, float] = {}
-                for term, df in self._frequencies("title", "words"):
-                    weights[term] = weights.get(term, 0.0) + 3.0 * df
-                for term, df in self._frequencies("body", "words"):
-                    if df >= COMPLETION_MIN_DF or term in weights:
-                        weights[term] = weights.get(term, 0.0) + df
-                entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
-                self._completions = entries
-                self._keys = [key for key, _, _ in entries]
-            return self._completions
-
-    def complete(self, text: str, limit: int = 8) -> list[str]:
-        """Complete the last word(s) of *text*, diacritics or not: "to ch" -> "tổ chức"."""
-        words = text.split()
-        if not words or text[-1:].isspace():
-            return []
-        entries = self._completion_index()
-        found: dict[str, float] = {}
-        # the longest tail first: "to ch" completes to "tổ chức" before "ch" does
-        for size in range(min(3, len(words)), 0, -1):
-            head, tail = words[:-size], " ".join(words[-size:])
-            key = fold(tail)
-            if not key.strip() or not any(c.isalnum() for c in key):
-                continue
-            start = bisect.bisect_left(self._keys, key)
-            matches = []
-            for i in range(start, min(start + 5000, len(entries))):
-                folded, weight, term = entries[i]
-                if not folded.startswith(key):
-                    break
-                if term.lower().startswith(tail.lower()):  # agrees with the marks typed
-                    weight -= 1e6
-                matches.append((weight, term))
-            for weight, term in sorted(matches)[:limit]:
-                completion = " ".join([*head, term])
-                if completion not in found and term.lower() != tail.lower():
-                    found[completion] = weight - size * 1e9  # longer tails first
-            if found:  # "to ch" found "tổ chức": do not also offer "to chiều"
-                break
-        return sorted(found, key=lambda c: found[c])[:limit]
 
 
 def one_edit(word: str, letters: str):

@@ -1,0 +1,140 @@
+"""Completions for the search box: the word being typed, read in the context of the others.
+
+The words before the one being typed are read with their diacritics (the accent
+restoration of vocabulary.py: "ket" -> "kết"); the last one is completed with what
+follows them in the index (its pairs of syllables, titles counted three times), or with
+a whole word or name that the typed text begins ("pham minh ch" -> "phạm minh chính"),
+the commonest first. Suggestions never differ only by diacritics or case, and names
+come as the articles write them ("Lạng Sơn").
+
+>>> variants("d", "dđaáà"), variants("a", "dđaáà")
+(['d', 'đ'], ['a', 'á', 'à'])
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+
+from ..language.text import fold, has_diacritics, normalize_syllable
+from .vocabulary import Vocabulary
+
+COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
+TITLE_WEIGHT = 3.0  # a word or pair in a title counts as this many in a body
+READINGS = 3  # accented readings of the word before tried as the context
+SCANNED = 5000  # words looked at, at most, for one prefix
+
+
+def variants(letter: str, alphabet: str) -> list[str]:
+    """The letters of *alphabet* that fold to *letter* (itself first): what a letter typed
+    without diacritics may stand for."""
+    found = [c for c in alphabet if fold(c) == letter and c != letter]
+    return [letter, *found]
+
+
+class Completions:
+    """Completions over one index's vocabulary; *analyse* is the index's analysis."""
+
+    def __init__(self, vocabulary: Vocabulary, analyse):
+        self.vocabulary = vocabulary
+        self.analyse = analyse
+        self._lock = threading.Lock()
+        self._entries: list[tuple[str, float, str]] | None = None
+        self._keys: list[str] = []
+
+    def entries(self) -> list[tuple[str, float, str]]:
+        """Every offered word as (folded, -weight, word), in folded order."""
+        with self._lock:
+            if self._entries is None:
+                weights: dict[str, float] = {}
+                for term, df in self.vocabulary.words("title").items():
+                    weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * df
+                for term, df in self.vocabulary.words("body").items():
+                    if df >= COMPLETION_MIN_DF or term in weights:
+                        weights[term] = weights.get(term, 0.0) + df
+                entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
+                self._entries = entries
+                self._keys = [key for key, _, _ in entries]
+            return self._entries
+
+    def words_starting(self, typed: str) -> list[tuple[float, str]]:
+        """(weight, word) of the words whose folded form begins as *typed* folds; those
+        that agree with the marks typed weigh a million more."""
+        entries, key = self.entries(), fold(typed)
+        start = bisect.bisect_left(self._keys, key)
+        found = []
+        for folded, weight, term in entries[start : start + SCANNED]:
+            if not folded.startswith(key):
+                break
+            agrees = term.lower().startswith(typed.lower())
+            found.append((-weight + (1e6 if agrees else 0.0), term))
+        return found
+
+    def following(self, before: str, typed: str) -> list[tuple[float, str]]:
+        """(weight, syllable) of the syllables that follow *before* in the index and begin
+        as *typed* does, diacritics or not (marks typed must agree)."""
+        vocabulary = self.vocabulary
+        heads = [typed] if has_diacritics(typed) else variants(typed[0], vocabulary.alphabet)
+        weights: dict[str, float] = {}
+        for head in heads:
+            for field, weight in (("body", 1.0), ("title", TITLE_WEIGHT)):
+                prefix = f"{before} {head}"
+                for pair, df in vocabulary.lexicon.starting(field, "pairs", prefix).items():
+                    after = pair[len(before) + 1 :]
+                    if fold(after).startswith(fold(typed)):
+                        weights[after] = weights.get(after, 0.0) + weight * df
+        return [(weight, syllable) for syllable, weight in weights.items()]
+
+    def complete(self, text: str, limit: int = 8) -> list[str]:
+        """Complete the last word of *text*, diacritics or not: "to ch" -> "tổ chức"."""
+        words = text.split()
+        if not words or text[-1:].isspace() or not any(c.isalnum() for c in words[-1]):
+            return []
+        *head, last = words
+        typed = normalize_syllable(last)
+        contexts = self.contexts(" ".join(head)) if head else []
+        # The words before, as read (restored), when they are one syllable each.
+        read = contexts[0][0] if contexts and len(contexts[0][0]) == len(head) else None
+        read = read or [normalize_syllable(w) for w in head]
+        ranked: list[tuple[int, float, list[str]]] = []  # (tier, -weight, syllables)
+        for size in range(min(3, len(words)), 1, -1):  # the typed text begins a word or name
+            tail = " ".join(normalize_syllable(w) for w in words[-size:])
+            for weight, term in self.words_starting(tail):
+                ranked.append((0, -weight, [*read[: len(words) - size], *term.split()]))
+        for head_syllables, known in contexts:  # what follows the words before
+            for weight, syllable in self.following(head_syllables[-1], typed):
+                ranked.append((0 if known else 1, -weight, [*head_syllables, syllable]))
+        for weight, term in self.words_starting(typed):  # the last word alone
+            ranked.append((2, -weight, [*read, *term.split()]))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        found: dict[str, str] = {}  # folded -> the suggestion
+        as_typed = [normalize_syllable(w) for w in words]
+        for _, _, syllables in ranked:
+            key = fold(" ".join(syllables))
+            if key in found or syllables == as_typed:  # nothing to complete
+                continue
+            found[key] = " ".join(self.vocabulary.as_written(syllables))
+            if len(found) == limit:
+                break
+        return list(found.values())
+
+    def contexts(self, head: str) -> list[tuple[list[str], bool]]:
+        """The readings of the words before, as (syllables, as typed or restored): the
+        likeliest first; typed without diacritics, the last word's other readings too."""
+        run = self.analyse(head)
+        if not run.syllables:
+            return []
+        plain = len(run.syllables) == len(head.split()) and all(
+            surface is not None and fold(surface).lower() == folded
+            for surface, folded in zip(run.surfaces, run.folded)
+        )
+        if not plain:  # abbreviations, numerals: the typed words stay as they are
+            return [([normalize_syllable(w) for w in head.split()], True)]
+        if run.accented:
+            return [(list(run.syllables), True)]
+        restored = self.vocabulary.restore(run) or list(run.folded)
+        readings = [(restored, True)]
+        for term, _ in self.vocabulary.readings(run.folded[-1])[:READINGS]:
+            if term != restored[-1]:
+                readings.append(([*restored[:-1], term], False))
+        return readings
