@@ -1,9 +1,12 @@
 """Query speed over HTTP with snippets, beside bare Whoosh BM25 on the same pyvi tokens.
 
     python bench/query_speed.py --index DIR [--bare DIR] [--queries 300] [--seconds 15]
-        [--clients 8] [--workers 2] [--json PATH]
+        [--clients 8] [--workers 2] [--slice START:END] [--shuffle SEED] [--json PATH]
 
-DIR is an index of the news set (bench/index_speed.py --keep DIR builds one). The script
+DIR is an index of the news set (bench/index_speed.py --keep DIR builds one); with
+--slice or --shuffle, the articles START:END of the set (in an order shuffled by SEED),
+and DIR is built from them when it does not exist yet. Every worker warms up before the
+first query is timed. The script
 starts the production server (`python -m webapp`), sends short queries of the kind people
 type into a news search box (one to four words from real headlines, a third of them
 without diacritics) one at a time, then from 8 concurrent clients for 15 s. Beside it, in
@@ -18,6 +21,7 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +36,19 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.language.text import fold
 from tests.servers import serving
+
+BARE = Path("/tmp/vnsearch-bare-index")
+
+
+def build_index(index: Path, articles: list[dict]) -> None:
+    """Build our index of *articles* with the command line, as a user would."""
+    source = index.parent / f"{index.name}.jsonl"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with source.open("w", encoding="utf-8") as out:
+        for article in articles:
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    command = [sys.executable, "-m", "indexer", "build", "--quiet", "--index", str(index)]
+    subprocess.run([*command, str(source)], cwd=ROOT, check=True)
 
 
 def sample_queries(articles: list[dict], count: int, seed: int = 7) -> list[str]:
@@ -149,29 +166,43 @@ def bare_latencies(ix, queries: list[str]) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--bare", type=Path, default=Path("/tmp/vnsearch-bare-index"))
+    parser.add_argument("--bare", type=Path, default=BARE)
     parser.add_argument("--data", type=Path, default=BAOMOI)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--slice", help="START:END: only these articles of the set")
+    parser.add_argument("--shuffle", type=int, help="shuffle the set with this seed first")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
     articles = texts(args.data)
+    if args.shuffle is not None:
+        random.Random(args.shuffle).shuffle(articles)
+    if args.slice:
+        start, end = (int(x) if x else None for x in args.slice.split(":"))
+        articles = articles[start:end]
+    chosen = args.slice is not None or args.shuffle is not None
+    if chosen and args.bare == BARE:
+        args.bare = Path(f"{BARE}-{args.slice or 'all'}-{args.shuffle}".replace(":", "_"))
+    if chosen and not args.index.exists():
+        build_index(args.index, articles)
     queries = sample_queries(articles, args.queries)
     print(machine())
-    print(f"{len(queries)} queries, e.g. {queries[:6]}")
+    print(f"{len(articles)} articles; {len(queries)} queries, e.g. {queries[:6]}")
     ix = bare_index(args.bare, articles)
     bare_latencies(ix, queries[:30])  # warm the caches as the server's warm-up does
     bare = summary(bare_latencies(ix, queries))
 
-    with serving(args.index, workers=args.workers) as base:
+    with serving(args.index, workers=args.workers, all_warm=True) as base:
         http_latencies(base, queries[:30])  # warm-up: lexicons, vocabularies, page cache
         ours = summary(http_latencies(base, queries))
         concurrent = load(base, queries, args.clients, args.seconds)
 
     results = {
+        "articles": len(articles),
+        "workers": args.workers,
         "http_with_snippets": ours,
         "bare_whoosh_top10": bare,
         "median_ratio": round(ours["median_ms"] / bare["median_ms"], 2),

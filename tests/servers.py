@@ -27,8 +27,9 @@ def environment() -> dict:
 
 
 @contextlib.contextmanager
-def serving(index_dir: Path, workers: int = 2):
-    """Run `python -m webapp --index index_dir` on a free port; yield its base URL."""
+def serving(index_dir: Path, workers: int = 2, all_warm: bool = False):
+    """Run `python -m webapp --index index_dir` on a free port; yield its base URL once a
+    worker answers (with *all_warm*: once every worker has warmed up)."""
     index_dir = Path(index_dir).resolve()  # the server runs from the project root
     port = free_port()
     log = open(index_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115
@@ -61,6 +62,11 @@ def serving(index_dir: Path, workers: int = 2):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start: see {log.name}") from None
                 time.sleep(0.2)
+        logged = Path(log.name)
+        while all_warm and logged.read_text(errors="replace").count("warmed") < workers:
+            if process.poll() is not None or time.monotonic() > deadline + 600:
+                raise RuntimeError(f"the workers did not warm up: see {log.name}")
+            time.sleep(0.5)
         yield base
     finally:
         process.terminate()
