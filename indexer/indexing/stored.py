@@ -23,6 +23,10 @@ from ..language.text import fold
 
 STORED_LEVEL = 1  # zlib level of stored spans and terms: 6 is 3 times slower, 14 % smaller
 MARKED_CHARS = 200_000  # characters of a field where marks are placed (about 100 pages)
+# Characters of a text kept with its document, for snippets and marks (a passage may reach
+# past the last mark); a backend stores the rest of a longer text apart, read only for the
+# whole document, so that no hit reads megabytes.
+STORED_TEXT = MARKED_CHARS + 2_000
 
 
 def marked(spans: list[tuple[int, int]]) -> int:
@@ -56,10 +60,10 @@ class Spans(Sequence):
         if data:
             packed = np.frombuffer(zlib.decompress(data), np.uint32)
             count = int(packed[0])
-            self._starts = np.cumsum(packed[1 : count + 1], dtype=np.int64).tolist()
-            self._lengths = packed[count + 1 :].tolist()
+            self._starts = np.cumsum(packed[1 : count + 1], dtype=np.int64)
+            self._lengths = packed[count + 1 :]
         else:
-            self._starts, self._lengths = [], []
+            self._starts = self._lengths = np.zeros(0, np.int64)
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -67,8 +71,8 @@ class Spans(Sequence):
     def __getitem__(self, p):
         if isinstance(p, slice):
             return [self[i] for i in range(*p.indices(len(self)))]
-        start = self._starts[p]
-        return (start, start + self._lengths[p])
+        start = int(self._starts[p])
+        return (start, start + int(self._lengths[p]))
 
 
 def decode_spans(data: bytes) -> Spans:
@@ -86,46 +90,62 @@ class Terms:
 
     Snippets mark the positions of a query's syllables from this, the document's own
     stored list, instead of reading posting blocks of every query term for every hit.
+    The syllables are found in the stored text itself, from its start, as far as a
+    caller asks: a snippet of a long text reads only up to the places it shows.
     """
 
-    __slots__ = ("_by_fold", "_folded", "_terms")
+    __slots__ = ("_by_fold", "_folded", "_terms", "_text")
 
     def __init__(self, data: bytes):
-        self._terms = zlib.decompress(data).decode("utf-8").split(" ") if data else []
+        joined = zlib.decompress(data).decode("utf-8") if data else ""
+        self._text = f" {joined} " if joined else ""  # each syllable between spaces
+        self._terms: list[str] | None = None
         self._folded: list[str] | None = None
         self._by_fold: dict[str, list[str]] | None = None
 
+    def has(self, term: str) -> bool:
+        """Does the text hold *term*?"""
+        return f" {term} " in self._text
+
+    def places(self, term: str):
+        """(position, offset) of each occurrence of *term*, in order, one at a time (a
+        caller may stop); the offset is where it stands in the stored text."""
+        text, needle = self._text, f" {term} "
+        at, position, counted = text.find(needle), -1, 0
+        while at != -1:
+            position += text.count(" ", counted, at + 1)
+            counted = at + 1
+            yield position, at + 1
+            at = text.find(needle, at + len(term) + 1)
+
+    def stands(self, offset: int, term: str) -> int | None:
+        """The offset of the syllable after *term*, if *term* stands at *offset*."""
+        end = offset + len(term)
+        return end + 1 if self._text.startswith(term, offset) and self._text[end] == " " else None
+
     def exact(self, term: str) -> list[int]:
         """The positions of *term* (a syllable, i/y unified)."""
-        return _find(self._terms, term)
+        return [position for position, _ in self.places(term)]
 
     def folded(self, term: str) -> list[int]:
-        """The positions of the syllables that fold to *term* (folded).
+        """The positions of the syllables that fold to *term* (folded)."""
+        return sorted(p for exact in self.folding_to(term) for p in self.exact(exact))
 
-        Found through the text's distinct syllables (a few thousand in a long text)
-        rather than by folding every position.
-        """
+    def folding_to(self, folded: str) -> list[str]:
+        """The text's distinct syllables that fold to *folded*: a few thousand distinct
+        syllables are folded once, not every position of a long text."""
         if self._by_fold is None:
             self._by_fold = {}
-            for distinct in set(self._terms):
+            for distinct in set(self.sequence()):
                 self._by_fold.setdefault(fold(distinct), []).append(distinct)
-        found = [p for exact in self._by_fold.get(term, ()) for p in _find(self._terms, exact)]
-        return sorted(found)
+        return self._by_fold.get(folded, [])
 
     def sequence(self, folded: bool = False) -> list[str]:
         """Every syllable in position order, exact or folded."""
+        if self._terms is None:
+            self._terms = self._text.split(" ")[1:-1] if self._text else []
         if not folded:
             return self._terms
         if self._folded is None:
             self._folded = [fold(t) for t in self._terms]
         return self._folded
-
-
-def _find(items: list[str], item: str) -> list[int]:
-    found, at = [], -1
-    try:
-        while True:
-            at = items.index(item, at + 1)
-            found.append(at)
-    except ValueError:
-        return found

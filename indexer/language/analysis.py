@@ -29,6 +29,7 @@ from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
 from .text import ROMAN_NUMERALS, canonical_iy, canonical_tone, fold, normalize_syllable
 
+NAME_SYLLABLES = 6  # "Ban Tổ chức Trung ương", "Thành phố Hồ Chí Minh": names are short
 # The representations an Analysis holds, which every backend indexes for each text field.
 REPRESENTATIONS = ("words", "syllables", "folded", "pairs")
 # A one-letter Roman numeral (I, V, X, L) is a number only right after one of these.
@@ -84,11 +85,11 @@ class Analysis:
             position += size
         return found
 
-    def names(self, longest: int = 4) -> set[str]:
+    def names(self, longest: int = NAME_SYLLABLES) -> set[str]:
         """The names written in the text, as written ("Lạng Sơn"; tones placed one way):
-        every run of up to *longest* capitalised syllables, whole words, no punctuation
-        between (pyvi may cut a name: "Phạm Minh" "Chính"). Not words in capitals
-        (headlines, abbreviations). What completions write names as.
+        every run of up to *longest* syllables of words written with a capital, no
+        punctuation between (pyvi may cut a name: "Phạm Minh" "Chính"). Not words in
+        capitals (headlines, abbreviations). What completions write names as.
 
         >>> sorted(analyse("Ông Phạm Minh Chính thăm Lạng Sơn, Huế; UBND họp").names())
         ... # doctest: +NORMALIZE_WHITESPACE
@@ -99,12 +100,15 @@ class Analysis:
         runs: list[list[tuple[int, int]]] = [[]]  # runs of capitalised words (start, size)
         for start, size in zip(self.starts(), self.sizes):
             surfaces = self.surfaces[start : start + size]
-            capitalised = all(
-                surface
-                and surface[0].isupper()
-                and not (len(surface) > 1 and surface.isupper())
-                and fold(surface) == folded
-                for surface, folded in zip(surfaces, self.folded[start : start + size])
+            first = surfaces[0]
+            capitalised = (  # as names are: "Lạng Sơn", and "Tổ chức" in "Ban Tổ chức"
+                bool(first)
+                and first[0].isupper()
+                and not (len(first) > 1 and first.isupper())
+                and all(
+                    surface and fold(surface) == folded
+                    for surface, folded in zip(surfaces, self.folded[start : start + size])
+                )
             )
             if not capitalised or start in after_gap:
                 runs.append([])

@@ -20,6 +20,7 @@ from .results import Document, Hit, SearchResult
 from .snippets import mark, snippet
 
 FACETS = ("year", "author", "place", "source")
+SNIPPET_PLACES = 24  # places of each word a snippet chooses its passages among
 FACET_SIZE = 10  # values shown of each facet but the year (every year is shown)
 
 
@@ -99,7 +100,8 @@ def hit(view, ref, score: float | None, units: list[Unit]) -> Hit:
     """One result: the document's info and a snippet of its body around the marks."""
     stored = view.stored(ref)
     body = stored.get("body", "")
-    ranges = field_ranges(stored, "body", units)
+    decoded = view.decoded(ref, stored, "body")
+    ranges = field_ranges(stored, "body", units, each=SNIPPET_PLACES, decoded=decoded)
     return Hit(**info(stored, units), score=score, snippet=snippet(body, ranges))
 
 
@@ -114,7 +116,9 @@ def document(view, doc_id: str, q: str) -> Document | None:
     stored = view.stored(ref)
     units = highlight_units(parse(q), view.analyse, view.restore) if q.strip() else []
     body = stored.get("body", "")
-    ranges = field_ranges(stored, "body", units)
+    if stored.get("body_cut"):
+        body += view.rest_of_text(ref)
+    ranges = field_ranges(stored, "body", units, decoded=view.decoded(ref, stored, "body"))
     captions = {start for start, _ in stored.get("captions", [])}
     shown = len(body)
     if shown > MARKED_CHARS:  # cut between words

@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import threading
 
+from ..language.analysis import Analysis
 from ..language.text import fold, has_diacritics, normalize_syllable
+from .didyoumean import respell
 from .vocabulary import Vocabulary
 
 COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be offered
@@ -93,19 +95,20 @@ class Completions:
         *head, last = words
         typed = normalize_syllable(last)
         contexts = self.contexts(" ".join(head)) if head else []
-        # The words before, as read (restored), when they are one syllable each.
-        read = contexts[0][0] if contexts and len(contexts[0][0]) == len(head) else None
-        read = read or [normalize_syllable(w) for w in head]
-        ranked: list[tuple[int, float, list[str]]] = []  # (tier, -weight, syllables)
-        for size in range(min(3, len(words)), 1, -1):  # the typed text begins a word or name
-            tail = " ".join(normalize_syllable(w) for w in words[-size:])
-            for weight, term in self.words_starting(tail):
-                ranked.append((0, -weight, [*read[: len(words) - size], *term.split()]))
-        for head_syllables, known in contexts:  # what follows the words before
-            for weight, syllable in self.following(head_syllables[-1], typed):
-                ranked.append((0 if known else 1, -weight, [*head_syllables, syllable]))
-        for weight, term in self.words_starting(typed):  # the last word alone
-            ranked.append((2, -weight, [*read, *term.split()]))
+        shown = contexts[0][0] if contexts else []  # the words before, as read
+        ranked: list[tuple[int, float, list[str]]] = []  # (tier, -weight, words)
+        if len(shown) == len(head):  # one syllable a word: the typed text may begin a name
+            for size in range(min(3, len(words)), 1, -1):
+                tail = " ".join(normalize_syllable(w) for w in words[-size:])
+                for weight, term in self.words_starting(tail):
+                    ranked.append((0, -weight, [*shown[: len(words) - size], *term.split()]))
+        for before, syllable, known in contexts:  # what follows the words before
+            for weight, after in self.following(syllable, typed):
+                ranked.append((0 if known else 1, -weight, [*before, after]))
+        if not ranked:  # nothing fits the words before: the last word alone
+            before = [normalize_syllable(w) for w in head]
+            for weight, term in self.words_starting(typed):
+                ranked.append((2, -weight, [*before, *term.split()]))
         ranked.sort(key=lambda item: (item[0], item[1]))
         found: dict[str, str] = {}  # folded -> the suggestion
         as_typed = [normalize_syllable(w) for w in words]
@@ -113,28 +116,46 @@ class Completions:
             key = fold(" ".join(syllables))
             if key in found or syllables == as_typed:  # nothing to complete
                 continue
-            found[key] = " ".join(self.vocabulary.as_written(syllables))
+            found[key] = " ".join(self.shown(syllables, head))
             if len(found) == limit:
                 break
         return list(found.values())
 
-    def contexts(self, head: str) -> list[tuple[list[str], bool]]:
-        """The readings of the words before, as (syllables, as typed or restored): the
-        likeliest first; typed without diacritics, the last word's other readings too."""
+    def shown(self, words: list[str], typed: list[str]) -> list[str]:
+        """*words* as the articles write them (names capitalised), and the words typed
+        before them with the capitals they were typed with."""
+        out = self.vocabulary.as_written(words)
+        for i, word in enumerate(typed[: len(out)]):
+            if word.isupper() and len(word) > 1:
+                out[i] = out[i].upper()
+            elif word[:1].isupper():
+                out[i] = out[i][:1].upper() + out[i][1:]
+        return out
+
+    def contexts(self, head: str) -> list[tuple[list[str], str, bool]]:
+        """The readings of the words before: (the words as shown, the syllable a
+        completion follows, whether this is the likeliest reading), the likeliest first.
+
+        Typed without diacritics, they are restored, and the last one's other readings
+        are tried too; abbreviations and numerals are shown as typed."""
         run = self.analyse(head)
         if not run.syllables:
             return []
+        syllables = list(run.syllables)
+        typed_plain = not has_diacritics(head)  # "UBND tinh": restore what was typed
+        if typed_plain:
+            bare = Analysis(syllables=run.folded, folded=run.folded)
+            syllables = self.vocabulary.restore(bare) or list(run.folded)
         plain = len(run.syllables) == len(head.split()) and all(
             surface is not None and fold(surface).lower() == folded
             for surface, folded in zip(run.surfaces, run.folded)
         )
-        if not plain:  # abbreviations, numerals: the typed words stay as they are
-            return [([normalize_syllable(w) for w in head.split()], True)]
-        if run.accented:
-            return [(list(run.syllables), True)]
-        restored = self.vocabulary.restore(run) or list(run.folded)
-        readings = [(restored, True)]
-        for term, _ in self.vocabulary.readings(run.folded[-1])[:READINGS]:
-            if term != restored[-1]:
-                readings.append(([*restored[:-1], term], False))
+        if not plain:  # "UBND tinh": shown as typed, read with its diacritics
+            shown = respell(head, run, syllables).split()
+            return [([*shown[:-1], normalize_syllable(shown[-1])], syllables[-1], True)]
+        readings = [(syllables, syllables[-1], True)]
+        if typed_plain:
+            for term, _ in self.vocabulary.readings(run.folded[-1])[:READINGS]:
+                if term != syllables[-1]:
+                    readings.append(([*syllables[:-1], term], term, False))
         return readings

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..indexing.report import Summary
+from ..indexing.stored import Spans, Terms, decode_spans
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
@@ -26,9 +27,12 @@ from .results import Document, SearchResult
 from .vocabulary import Vocabulary
 
 # What View.stored returns of a document: the article's fields and, per text field
-# ("title", "body"), the stored spans and terms of indexing.stored.
+# ("title", "body"), the stored spans and terms of indexing.stored; of a body longer than
+# indexing.stored.STORED_TEXT, its beginning, "body_cut" true, and View.rest_of_text the rest.
 STORED = ("id", "title", "body", "captions", "date", "author", "source", "place", "url")
 CACHED_ANALYSES = 2048  # query texts a view keeps analysed
+CACHED_LONG_FIELDS = 64  # decoded spans and terms of long texts a view keeps
+LONG_FIELD = 20_000  # characters of a text from which its decoding is kept
 
 
 @dataclass
@@ -54,6 +58,7 @@ class View(ABC):
         self.completions = Completions(vocabulary, self.analyse)
         self._analysed: OrderedDict[str, Analysis] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
+        self._decoded: OrderedDict[tuple, tuple[Spans, Terms]] = OrderedDict()
 
     def analyse(self, text: str) -> Analysis:
         """The analysis of a query's text, with the index's abbreviations."""
@@ -72,6 +77,22 @@ class View(ABC):
                 self._restored.clear()
             self._restored[key] = self.vocabulary.restore(run)
         return self._restored[key]
+
+    def decoded(self, ref, stored: dict, name: str) -> tuple[Spans, Terms]:
+        """The spans and terms stored for the field *name* of the document *ref*; those of
+        long texts are kept, for the next query that shows them."""
+        data = stored.get("spans", {}).get(name, b"")
+        if len(stored.get(name, "")) < LONG_FIELD:
+            return decode_spans(data), Terms(stored.get("terms", {}).get(name, b""))
+        found = self._decoded.get((ref, name))
+        if found is None:
+            found = decode_spans(data), Terms(stored.get("terms", {}).get(name, b""))
+            self._decoded[(ref, name)] = found
+            if len(self._decoded) > CACHED_LONG_FIELDS:
+                self._decoded.popitem(last=False)
+        else:
+            self._decoded.move_to_end((ref, name))
+        return found
 
     @abstractmethod
     def find(
@@ -95,6 +116,10 @@ class View(ABC):
     @abstractmethod
     def stored(self, ref) -> dict:
         """What was stored of a document: STORED, "spans" and "terms"."""
+
+    @abstractmethod
+    def rest_of_text(self, ref) -> str:
+        """The end of a long body, stored apart from it (when stored["body_cut"])."""
 
     @abstractmethod
     def lookup(self, doc_id: str):

@@ -9,6 +9,8 @@ abbreviations ("UBND" for "Ủy ban nhân dân") and numerals ("XIII" for "13").
 
 from __future__ import annotations
 
+import heapq
+
 from ..indexing.stored import Terms, decode_spans
 from ..language.analysis import Analysis
 from ..language.segment import segment
@@ -66,31 +68,56 @@ def typed_words(run: Analysis) -> list[int]:
     return sizes
 
 
-def field_ranges(stored: dict, name: str, units: list[Unit]) -> list[tuple[int, int]]:
-    """The character ranges of the stored field *name* ("title", "body") to mark."""
-    spans = decode_spans(stored.get("spans", {}).get(name, b""))
+def field_ranges(
+    stored: dict, name: str, units: list[Unit], each: int | None = None, decoded=None
+) -> list[tuple[int, int]]:
+    """The character ranges of the stored field *name* ("title", "body") to mark; with
+    *each*, only the first *each* places of each word (what a snippet chooses among).
+    *decoded*: the field's (Spans, Terms), if already at hand."""
+    if decoded is None:
+        spans = decode_spans(stored.get("spans", {}).get(name, b""))
+        terms = Terms(stored.get("terms", {}).get(name, b""))
+    else:
+        spans, terms = decoded
     text = stored.get(name, "")
-    terms = Terms(stored.get("terms", {}).get(name, b""))
-
-    def find(exact, folded):  # exact positions if the text has them, else folded
-        return (exact and terms.exact(exact)) or terms.folded(folded)
-
-    return matched_spans(spans, marked_positions(find, units, spans, text), text)
+    return matched_spans(spans, marked_positions(terms, units, spans, text, each), text)
 
 
-def marked_positions(find, units: list[Unit], spans, text: str) -> set[int]:
-    """Syllable positions of a text where the query's words stand; find(exact, folded)
-    gives a syllable's positions.
+def marked_positions(terms: Terms, units: list[Unit], spans, text: str, each=None) -> set[int]:
+    """Syllable positions of a text where the query's words stand (the first *each*
+    places of each word, if given).
 
-    The syllables of a word must be adjacent in the text too: positions skip
-    punctuation, but "ủy, Ban" is not "ủy ban".
+    Per syllable, a text's exact occurrences are marked where it has any, its folded
+    ones otherwise. The syllables of a word must be adjacent in the text too: positions
+    skip punctuation, but "ủy, Ban" is not "ủy ban".
     """
-    cache: dict[tuple, set[int]] = {}
+    forms: dict[tuple, list[str]] = {}  # (exact, folded) -> the syllables of the text it marks
 
-    def where(pair):
-        if pair not in cache:
-            cache[pair] = set(find(*pair))
-        return cache[pair]
+    def marks(pair) -> list[str]:
+        if pair not in forms:
+            exact, folded = pair
+            forms[pair] = (
+                [exact] if exact is not None and terms.has(exact) else terms.folding_to(folded)
+            )
+        return forms[pair]
+
+    def places(pair):  # (position, offset of the next syllable), in order
+        found = [
+            ((position, offset + len(form) + 1) for position, offset in terms.places(form))
+            for form in marks(pair)
+        ]
+        return found[0] if len(found) == 1 else heapq.merge(*found)
+
+    def rest_stands(offset: int, rest) -> bool:
+        for pair in rest:
+            for form in marks(pair):
+                after = terms.stands(offset, form)
+                if after is not None:
+                    offset = after
+                    break
+            else:
+                return False
+        return True
 
     def adjacent(start: int, count: int) -> bool:
         for p in range(start + 1, start + count):
@@ -103,8 +130,11 @@ def marked_positions(find, units: list[Unit], spans, text: str) -> set[int]:
 
     marked: set[int] = set()
     for unit in units:
-        for start in where(unit[0]):
-            rest = all(start + i in where(pair) for i, pair in enumerate(unit[1:], 1))
-            if rest and adjacent(start, len(unit)):
+        placed = 0
+        for start, after in places(unit[0]):
+            if rest_stands(after, unit[1:]) and adjacent(start, len(unit)):
                 marked.update(range(start, start + len(unit)))
+                placed += 1
+                if placed == each:
+                    break
     return marked

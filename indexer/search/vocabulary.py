@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import threading
+from itertools import pairwise
 from typing import Protocol
 
-from ..language.analysis import Analysis
+from ..language.analysis import NAME_SYLLABLES, Analysis
 from ..language.text import fold
 
 CANDIDATES = 8  # accented readings tried per folded syllable
@@ -26,9 +27,10 @@ FOLLOWS = 0.9
 # A reading under this share of the most frequent one's documents is not tried: the same
 # restorations, in half the time (pair lookups are most of it).
 RARE = 0.003
-# A name is written capitalised when at least this share of the documents holding the
-# word write it so (a word capitalised only at the start of sentences is not a name).
-NAME_SHARE = 0.5
+# A name is written capitalised when nearly all the documents holding its syllables
+# together write it so: a word capitalised at the start of sentences, or inside a name
+# ("Tổ chức" in "Ban Tổ chức"), is lower-case elsewhere, and is no name.
+NAME_SHARE = 0.9
 ALPHABET = 120  # letters a correction tries in each place: Vietnamese has 89 lower-case
 
 
@@ -57,7 +59,7 @@ class Vocabulary:
         self.lexicon = lexicon
         self._lock = threading.Lock()
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
-        self._written: dict[str, str] | None = None
+        self._names: dict[str, tuple[int, str]] | None = None
         self._total = 1
         self._known: dict[str, int] = {}
         self._alphabet = ""
@@ -120,36 +122,36 @@ class Vocabulary:
 
     # --- written forms -------------------------------------------------------------
 
-    @property
-    def written(self) -> dict[str, str]:
-        """Lower-case word -> the capitalised form most documents write it in, for the
-        words written so in at least NAME_SHARE of the documents holding them."""
+    def written(self, key: str) -> str | None:
+        """The capitalised form most documents write *key* (lower-case syllables) in, if
+        at least NAME_SHARE of the documents holding those syllables together write it
+        so: "lạng sơn" -> "Lạng Sơn"; not "lý", which "quản lý" holds lower-case."""
         with self._lock:
-            if self._written is None:
+            if self._names is None:
                 best: dict[str, tuple[int, str]] = {}
                 for form, df in self.lexicon.names().items():
-                    key = form.lower()
-                    if df > best.get(key, (0, ""))[0]:
-                        best[key] = (df, form)
-                held: dict[str, int] = {}
-                for field in ("body", "title"):
-                    for term, df in self.lexicon.frequencies(field, "words").items():
-                        if term in best:
-                            held[term] = max(held.get(term, 0), df)
-                self._written = {
-                    key: form
-                    for key, (df, form) in best.items()
-                    if df >= NAME_SHARE * max(held.get(key, 0), df)
-                }
-            return self._written
+                    lower = form.lower()
+                    if df > best.get(lower, (0, ""))[0]:
+                        best[lower] = (df, form)
+                self._names = best
+        found = self._names.get(key)
+        if found is None:
+            return None
+        df, form = found
+        syllables = key.split()
+        if len(syllables) == 1:
+            held = self.known.get(key, 0)
+        else:  # documents holding each pair of it: at least those holding it all
+            held = min(self.pair_frequency(f"{a} {b}") for a, b in pairwise(syllables))
+        return form if df >= NAME_SHARE * max(held, df) else None
 
     def as_written(self, syllables: list[str]) -> list[str]:
         """*syllables* (lower case) in the form the articles write them: the longest runs
         that are names ("lạng sơn" -> "Lạng Sơn") capitalised as the names are."""
-        written, out, i = self.written, [], 0
+        out, i = [], 0
         while i < len(syllables):
-            for j in range(min(len(syllables), i + 4), i, -1):
-                form = written.get(" ".join(syllables[i:j]))
+            for j in range(min(len(syllables), i + NAME_SYLLABLES), i, -1):
+                form = self.written(" ".join(syllables[i:j]))
                 if form is not None and len(form.split()) == j - i:
                     out += form.split()
                     i = j

@@ -7,9 +7,11 @@ table and its fields' formats), handed to the workers by fork.
 
 from __future__ import annotations
 
+import zlib
+
 from ..articles.dates import UNDATED, date_key
 from ..articles.sources import Problem, Record, to_article
-from ..indexing.stored import encode_spans, encode_terms, marked
+from ..indexing.stored import STORED_TEXT, encode_spans, encode_terms, marked
 from ..language.analysis import analyse
 from .analyzers import table_of
 from .postings import postings
@@ -35,7 +37,7 @@ class DocumentMaker:
                 "origin": record.origin,
                 "title": article.title,
                 "title_given": article.title_given,
-                "body": article.body,
+                "body": article.body[:STORED_TEXT],
                 "captions": article.captions,
                 "date": article.date,
                 "date_key": date_key(article.date) or UNDATED,  # so sorts and facets see it
@@ -68,6 +70,9 @@ class DocumentMaker:
             doc["terms"] = terms
             if names:
                 doc["names"] = ",".join(sorted(names))
+            if len(article.body) > STORED_TEXT:  # the rest, read for the whole document only
+                doc["body_cut"] = True
+                doc["body_rest"] = zlib.compress(article.body[STORED_TEXT:].encode("utf-8"), 1)
             chars = len(article.title) + len(article.body)
             return {k: v for k, v in doc.items() if v is not None}, chars
         except Exception as error:  # a bug must cost one article, not the build

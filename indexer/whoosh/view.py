@@ -8,6 +8,7 @@ by its Whoosh document number.
 from __future__ import annotations
 
 import contextlib
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,10 @@ class GenerationView(View):
 
     def stored(self, ref) -> dict:
         return self.searcher.stored_fields(ref)
+
+    def rest_of_text(self, ref) -> str:
+        rest = self.reader.column_reader("body_rest")[ref]
+        return zlib.decompress(rest).decode("utf-8") if rest else ""
 
     def holding_all(self, syllables: list[str]) -> int:
         need = Need("all", "syllables", tuple(syllables))
