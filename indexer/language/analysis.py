@@ -97,23 +97,28 @@ class Analysis:
          'Ông Phạm Minh Chính']
         """
         after_gap = set(self.gaps)
+        surfaces, folded = self.surfaces, self.folded
         runs: list[list[tuple[int, int]]] = [[]]  # runs of capitalised words (start, size)
-        for start, size in zip(self.starts(), self.sizes):
-            surfaces = self.surfaces[start : start + size]
-            first = surfaces[0]
-            capitalised = (  # as names are: "Lạng Sơn", and "Tổ chức" in "Ban Tổ chức"
-                bool(first)
+        previous = -2  # where the last capitalised word ended
+        start = 0
+        for size in self.sizes:
+            first = surfaces[start]
+            # as names are written: "Lạng Sơn", and "Tổ chức" in "Ban Tổ chức"
+            capitalised = (
+                first
                 and first[0].isupper()
                 and not (len(first) > 1 and first.isupper())
                 and all(
-                    surface and fold(surface) == folded
-                    for surface, folded in zip(surfaces, self.folded[start : start + size])
+                    surfaces[p] and fold(surfaces[p]) == folded[p]
+                    for p in range(start, start + size)
                 )
             )
-            if not capitalised or start in after_gap:
-                runs.append([])
             if capitalised:
+                if previous != start or start in after_gap:
+                    runs.append([])
                 runs[-1].append((start, size))
+                previous = start + size
+            start += size
         found = set()
         for run in runs:
             for i, (first, _) in enumerate(run):

@@ -77,14 +77,13 @@ class Completions:
         as *typed* does, diacritics or not (marks typed must agree)."""
         vocabulary = self.vocabulary
         heads = [typed] if has_diacritics(typed) else variants(typed[0], vocabulary.alphabet)
+        prefixes = [f"{before} {head}" for head in heads]
         weights: dict[str, float] = {}
-        for head in heads:
-            for field, weight in (("body", 1.0), ("title", TITLE_WEIGHT)):
-                prefix = f"{before} {head}"
-                for pair, df in vocabulary.lexicon.starting(field, "pairs", prefix).items():
-                    after = pair[len(before) + 1 :]
-                    if fold(after).startswith(fold(typed)):
-                        weights[after] = weights.get(after, 0.0) + weight * df
+        for field, weight in (("body", 1.0), ("title", TITLE_WEIGHT)):
+            for pair, df in vocabulary.lexicon.starting(field, "pairs", prefixes).items():
+                after = pair[len(before) + 1 :]
+                if fold(after).startswith(fold(typed)):
+                    weights[after] = weights.get(after, 0.0) + weight * df
         return [(weight, syllable) for syllable, weight in weights.items()]
 
     def complete(self, text: str, limit: int = 8) -> list[str]:

@@ -43,9 +43,12 @@ class Lexicon(Protocol):
     def frequency(self, field: str, representation: str, term: str) -> int:
         """How many documents hold *term* in a text field's representation."""
 
-    def starting(self, field: str, representation: str, prefix: str) -> dict[str, int]:
-        """The terms of a text field's representation beginning with *prefix*, each with
-        how many documents hold it."""
+    def counts(self, field: str, representation: str, terms) -> dict[str, int]:
+        """frequency() of each of *terms*, at once (a backend may ask for them together)."""
+
+    def starting(self, field: str, representation: str, prefixes) -> dict[str, int]:
+        """The terms of a text field's representation beginning with any of *prefixes*,
+        each with how many documents hold it."""
 
     def names(self) -> dict[str, int]:
         """Words as written capitalised in the documents ("Lạng Sơn"), each with how many
@@ -114,7 +117,14 @@ class Vocabulary:
 
     def pair_frequency(self, pair: str) -> int:
         """How many documents hold the pair "a b" (body and title counted apart)."""
-        return sum(self.lexicon.frequency(f, "pairs", pair) for f in ("body", "title"))
+        return self.pair_frequencies([pair])[pair]
+
+    def pair_frequencies(self, pairs) -> dict[str, int]:
+        """pair_frequency() of each of *pairs*, asked of the lexicon at once."""
+        pairs = list(pairs)
+        body = self.lexicon.counts("body", "pairs", pairs)
+        title = self.lexicon.counts("title", "pairs", pairs)
+        return {pair: body[pair] + title[pair] for pair in body}
 
     def words(self, field: str) -> dict[str, int]:
         """Every pyvi word of a text field and how many documents hold it."""
@@ -142,7 +152,8 @@ class Vocabulary:
         if len(syllables) == 1:
             held = self.known.get(key, 0)
         else:  # documents holding each pair of it: at least those holding it all
-            held = min(self.pair_frequency(f"{a} {b}") for a, b in pairwise(syllables))
+            pairs = [f"{a} {b}" for a, b in pairwise(syllables)]
+            held = min(self.pair_frequencies(pairs).values())
         return form if df >= NAME_SHARE * max(held, df) else None
 
     def as_written(self, syllables: list[str]) -> list[str]:
@@ -169,10 +180,13 @@ class Vocabulary:
             return None
         options = [self.readings(f) for f in run.folded]
         total = self.syllable_total
+        held = self.pair_frequencies(
+            f"{a} {b}" for column, after in pairwise(options) for a, _ in column for b, _ in after
+        )
 
         def follows(before: str, before_df: int, term: str, df: int) -> float:
             """log P(term | before): the pair's share of *before*, smoothed."""
-            pair = self.pair_frequency(f"{before} {term}") / max(before_df, 1)
+            pair = held[f"{before} {term}"] / max(before_df, 1)
             return math.log(FOLLOWS * pair + (1 - FOLLOWS) * (df + 0.5) / total)
 
         # Viterbi: per candidate, the best reading ending in it, as (score, path, its df)

@@ -15,7 +15,7 @@ from ..indexing.stored import STORED_TEXT, encode_spans, encode_terms, marked
 from ..language.analysis import analyse
 from .analyzers import table_of
 from .postings import postings
-from .schema import SUFFIXES
+from .schema import SUFFIXES, Postings
 
 
 class DocumentMaker:
@@ -23,6 +23,7 @@ class DocumentMaker:
 
     def __init__(self, schema):
         self.table = table_of(schema)
+        self.names = schema["names"]
         self.formats = {s: schema[f"body_{s}"].format for s in SUFFIXES.values()}
 
     def make(self, record: Record) -> tuple[dict, int] | Problem:
@@ -68,8 +69,8 @@ class DocumentMaker:
                 terms[name] = encode_terms(analysis.syllables[:shown])
             doc["spans"] = spans
             doc["terms"] = terms
-            if names:
-                doc["names"] = ",".join(sorted(names))
+            if names:  # logged by PostingsWriter, not pooled by Whoosh: as the text fields
+                doc["names"] = Postings.of(list(self.names.index(",".join(sorted(names)))))
             if len(article.body) > STORED_TEXT:  # the rest, read for the whole document only
                 doc["body_cut"] = True
                 doc["body_rest"] = zlib.compress(article.body[STORED_TEXT:].encode("utf-8"), 1)

@@ -36,6 +36,12 @@ class Postings:
     def __init__(self, texts: list, freqs: list, weights: list, values: list):
         self.texts, self.freqs, self.weights, self.values = texts, freqs, weights, values
 
+    @classmethod
+    def of(cls, items) -> Postings:
+        """The Postings of items as a field's index() gives them."""
+        texts, freqs, weights, values = (list(c) for c in zip(*items)) if items else ([],) * 4
+        return cls(texts, freqs, weights, values)
+
     @property
     def items(self) -> list[tuple]:
         return list(zip(self.texts, self.freqs, self.weights, self.values))
@@ -49,6 +55,18 @@ class Postings:
 
 class VietnameseText(fields.TEXT):
     """A TEXT field that also accepts Postings computed ahead instead of a string."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+class Names(fields.KEYWORD):
+    """The names a document writes ("Lạng Sơn", comma-separated), or their Postings."""
+
+    def __init__(self):
+        super().__init__(commas=True, lowercase=False, scorable=False)
 
     def index(self, value, **kwargs):
         if isinstance(value, Postings):
@@ -84,7 +102,7 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         place_list=fields.COLUMN(columns.VarBytesColumn()),  # b"A|B": facet counts
         url=fields.STORED(),
         # the words each document writes capitalised ("Lạng Sơn"), for completions
-        names=fields.KEYWORD(commas=True, lowercase=False, scorable=False),
+        names=Names(),
         author_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for author: queries
         place_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for place: queries
     )

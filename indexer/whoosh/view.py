@@ -41,8 +41,15 @@ class Lexicon:
     def frequency(self, field: str, representation: str, term: str) -> int:
         return self.reader.doc_frequency(fieldname(field, representation), term)
 
-    def starting(self, field: str, representation: str, prefix: str) -> dict[str, int]:
-        return lexicon_frequencies(self.reader, fieldname(field, representation), prefix)
+    def counts(self, field: str, representation: str, terms) -> dict[str, int]:
+        name = fieldname(field, representation)
+        return {term: self.reader.doc_frequency(name, term) for term in dict.fromkeys(terms)}
+
+    def starting(self, field: str, representation: str, prefixes) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for prefix in prefixes:
+            found.update(lexicon_frequencies(self.reader, fieldname(field, representation), prefix))
+        return found
 
     def names(self) -> dict[str, int]:
         return lexicon_frequencies(self.reader, "names")

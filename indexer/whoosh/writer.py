@@ -50,8 +50,9 @@ class _FieldLog:
         self.values = bytearray()
         self.lengths = array("I")  # per document number: the field's length
 
-    def add(self, docnum: int, postings: Postings) -> int:
-        """Log a document's postings; return the field's length in it."""
+    def add(self, docnum: int, postings: Postings, scorable: bool = True) -> int:
+        """Log a document's postings; return the field's length in it (0 for a field
+        that is not scored, as Whoosh counts it)."""
         lengths = self.lengths
         if len(lengths) < docnum:
             lengths.extend([0] * (docnum - len(lengths)))  # documents without the field
@@ -67,7 +68,7 @@ class _FieldLog:
         next(ends)  # the initial value: where this document's values begin
         self.value_end.extend(ends)
         self.values += b"".join(values)
-        length = sum(postings.freqs)
+        length = sum(postings.freqs) if scorable else 0
         lengths.append(length)
         return length
 
@@ -135,9 +136,7 @@ class PostingsWriter(SegmentWriterBase):
                     log = self._logs.get(name)
                     if log is None:
                         log = self._logs[name] = _FieldLog()
-                    length = log.add(docnum, value)
-                    if not field.scorable:
-                        length = 0
+                    length = log.add(docnum, value, field.scorable)
                 elif field.indexed:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if field.scorable:

@@ -1,0 +1,115 @@
+"""The vocabulary of an index in the cluster: what accent restoration, corrections and
+completions read (search.vocabulary.Lexicon), without reading the index's terms.
+
+Each document keeps its distinct syllables, words, title words and names in keyword
+fields (mapping.VOCABULARY); their document counts are read once per view, a page of
+buckets at a time (a composite aggregation: no node holds them all at once). How many
+documents hold a pair of syllables is asked in batches (a filters aggregation), and
+remembered.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from .client import Cluster, path
+from .mapping import fieldname, term
+
+PAGE = 10_000  # buckets a composite aggregation page brings
+BATCH = 500  # pairs counted in one request
+REMEMBERED = 200_000  # counts a lexicon keeps
+CANDIDATES = 300  # syllables tried after the word before, the commonest first
+
+
+class ClusterLexicon:
+    """The lexicon of the index (or alias) *index* of *cluster*."""
+
+    def __init__(self, cluster: Cluster, index: str):
+        self.cluster = cluster
+        self.index = index
+        self._lock = threading.Lock()
+        self._keywords: dict[str, dict[str, int]] = {}
+        self._held: OrderedDict[tuple[str, str, str], int] = OrderedDict()
+
+    def keyword(self, name: str) -> dict[str, int]:
+        """Every value of the keyword field *name* and how many documents hold it."""
+        with self._lock:
+            if name not in self._keywords:
+                self._keywords[name] = self._read(name)
+            return self._keywords[name]
+
+    def _read(self, name: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        after = None
+        while True:
+            composite = {"size": PAGE, "sources": [{"v": {"terms": {"field": name}}}]}
+            if after:
+                composite["after"] = after
+            answer = self.cluster.request(
+                "POST",
+                path(self.index, "_search"),
+                {"size": 0, "aggs": {"values": {"composite": composite}}},
+                params={"request_cache": "false"},
+            )
+            values = answer["aggregations"]["values"]
+            for bucket in values["buckets"]:
+                found[bucket["key"]["v"]] = bucket["doc_count"]
+            after = values.get("after_key")
+            if not after or len(values["buckets"]) < PAGE:
+                return dict(sorted(found.items()))
+
+    # --- search.vocabulary.Lexicon ------------------------------------------------------
+
+    def frequencies(self, field: str, representation: str) -> dict[str, int]:
+        if representation == "syllables":  # title and body together, counted once
+            return self.keyword("vocab_s") if field == "body" else {}
+        if representation == "words":
+            return self.keyword("vocab_w" if field == "body" else "vocab_tw")
+        raise ValueError(f"no lexicon of {field} {representation}")
+
+    def frequency(self, field: str, representation: str, text: str) -> int:
+        return self.counts(field, representation, [text])[text]
+
+    def counts(self, field: str, representation: str, texts) -> dict[str, int]:
+        """How many documents hold each of *texts* in a field's representation."""
+        texts = list(dict.fromkeys(texts))
+        missing = [t for t in texts if (field, representation, t) not in self._held]
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            names = [fieldname(field, representation)]
+            if field == "body":
+                names.append(fieldname("caption", representation))
+            filters = {
+                str(i): {"bool": {"should": [{"term": {n: term(t)}} for n in names]}}
+                for i, t in enumerate(batch)
+            }
+            answer = self.cluster.request(
+                "POST",
+                path(self.index, "_search"),
+                {"size": 0, "aggs": {"held": {"filters": {"filters": filters}}}},
+            )
+            buckets = answer["aggregations"]["held"]["buckets"]
+            with self._lock:
+                for i, t in enumerate(batch):
+                    self._held[(field, representation, t)] = buckets[str(i)]["doc_count"]
+                while len(self._held) > REMEMBERED:
+                    self._held.popitem(last=False)
+        return {t: self._held.get((field, representation, t), 0) for t in texts}
+
+    def starting(self, field: str, representation: str, prefixes) -> dict[str, int]:
+        """The pairs beginning with any of *prefixes* ("kết n"), with their counts: the
+        commonest syllables of the index that may follow, counted."""
+        if representation != "pairs":
+            raise ValueError("only pairs are looked up by prefix")
+        known = self.keyword("vocab_s")
+        wanted: list[str] = []
+        for prefix in prefixes:
+            before, _, head = prefix.partition(" ")
+            followers = [s for s in known if s.startswith(head)]
+            followers.sort(key=lambda s: -known[s])
+            wanted += [f"{before} {s}" for s in followers[:CANDIDATES]]
+        return {pair: n for pair, n in self.counts(field, "pairs", wanted).items() if n}
+
+    def names(self) -> dict[str, int]:
+        return self.keyword("names")

@@ -1,0 +1,111 @@
+"""A Plan (search.plan) as OpenSearch's query language.
+
+Needs become filters (they decide what matches, not how it ranks); weighted terms become
+`term` queries with their boosts, which OpenSearch scores with BM25 per field and sums;
+a short query's tiers become constant scores of TIER each, so that, as in the Whoosh
+backend, a better tier always ranks higher (the tiers nest: a document in one is in
+every tier after it). Text fields' body side includes the captions' fields, weighing
+CAPTION_WEIGHT.
+"""
+
+from __future__ import annotations
+
+from ..articles.dates import AFTER_EVERY_DATE
+from ..search.plan import Need, Plan
+from ..search.request import SearchRequest
+from .mapping import fieldname, term
+
+TIER = 10_000.0  # more than any BM25 score here
+CAPTION_WEIGHT = 0.5  # an occurrence in a photo caption, against one in the text
+
+
+def sides(field: str) -> list[tuple[str, float]]:
+    """The OpenSearch text fields a field of the plan stands for, with their weights."""
+    return [("body", 1.0), ("caption", CAPTION_WEIGHT)] if field == "body" else [(field, 1.0)]
+
+
+def need(needed: Need) -> dict:
+    """The documents that satisfy *needed*, as a query."""
+    fields = [fieldname(f, needed.representation) for g in needed.fields for f, _ in sides(g)]
+    if needed.kind == "phrase" and len(needed.terms) > 1:
+        text = " ".join(term(t) for t in needed.terms)
+        return _any([{"match_phrase": {f: text}} for f in fields])
+    per_term = [_any([{"term": {f: term(t)}} for f in fields]) for t in dict.fromkeys(needed.terms)]
+    if needed.kind == "any":
+        return _any(per_term)
+    return {"bool": {"filter": per_term}}
+
+
+def _any(queries: list[dict]) -> dict:
+    if len(queries) == 1:
+        return queries[0]
+    return {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def matching(plan: Plan) -> list[dict]:
+    """Filters for what the plan matches at all (any alternative, no exclusion)."""
+    alternatives = [
+        {"bool": {"filter": [need(n) for n in filter(None, [a.recall, *a.needs])]}}
+        for a in plan.alternatives
+    ]
+    found: list[dict] = []
+    if alternatives:
+        found.append(_any(alternatives))
+    if plan.excluded:
+        found.append({"bool": {"must_not": [need(n) for n in plan.excluded]}})
+    return found
+
+
+def filters(request: SearchRequest) -> list[dict]:
+    """Filters for the request's author, place, source and dates."""
+    found = [{"term": {name: value}} for name in ("author", "place", "source")
+             if (value := getattr(request, name))]  # fmt: skip
+    low, high = request.dates()
+    if low is not None or high is not None:  # undated documents have no date_key: never pass
+        found.append({"range": {"date_key": {"gte": low or 1, "lte": high or AFTER_EVERY_DATE}}})
+    return found
+
+
+def every_word(plan: Plan, least: int | None = None) -> list[dict]:
+    """A short query's words, every one of them (or, with *least*, at least that many of
+    them), each in any form: filters."""
+    if not plan.every_word:
+        return []
+    if least is None:
+        return [need(n) for n in plan.every_word]
+    words = words_of(plan)
+    return [{"bool": {"should": words, "minimum_should_match": least}}]
+
+
+def words_of(plan: Plan) -> list[dict]:
+    """One query per distinct word of a short query: the document holds it, any form."""
+    return [
+        need(Need("any", n.representation, (t,), n.fields))
+        for n in plan.every_word
+        for t in dict.fromkeys(n.terms)
+    ]
+
+
+def scoring(plan: Plan) -> list[dict]:
+    """What ranks the matching documents: the weighted terms, and the tiers."""
+    found = []
+    for weighted in plan.scoring:
+        for field, weight in sides(weighted.field):
+            name = fieldname(field, weighted.representation)
+            boost = weighted.boost * weight
+            found.append({"term": {name: {"value": term(weighted.text), "boost": boost}}})
+    if len(plan.alternatives) == 1:
+        for layer in plan.alternatives[0].tiers:
+            tier = {"bool": {"filter": [need(n) for n in layer]}}
+            found.append({"constant_score": {"filter": tier, "boost": TIER}})
+    return found
+
+
+def search(plan: Plan, request: SearchRequest, least: int | None = None) -> dict:
+    """The whole query of a search: what it matches, under the filters, how it ranks."""
+    return {
+        "bool": {
+            "filter": [*matching(plan), *every_word(plan, least), *filters(request)],
+            "should": scoring(plan),
+        }
+    }

@@ -1,0 +1,178 @@
+"""The index behind an alias of the cluster, as one thread reads it: the OpenSearch View.
+
+A search is one request: the query (opensearch/query.py), the page of hits with their
+`_source`, the total, and the facets as aggregations. A short query whose words no
+document holds together asks again for those holding the most of them. A document is
+referred to by the hit that brought it (its id and `_source`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..search.engine import Found, View
+from ..search.plan import Need, Plan
+from ..search.request import Deadline, SearchRequest
+from ..search.rerank import RERANKED
+from ..search.vocabulary import Vocabulary
+from . import query
+from .client import Cluster, ClusterError, path
+from .lexicon import ClusterLexicon
+from .mapping import stored_bytes
+
+FACET_VALUES = 10  # values of each facet but the year
+YEARS = 200
+SHOWN = ["*"]
+LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body", "caption") for s in "wsfb")]
+LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f"]
+
+
+class Ref(NamedTuple):
+    """A document found: its id, and what was stored of it."""
+
+    id: str
+    source: dict
+
+
+class ClusterView(View):
+    """The index that *alias* names in *cluster*, at the time this view opened."""
+
+    def __init__(self, cluster: Cluster, alias: str, index: str, table, time_limit: float):
+        self.cluster = cluster
+        self.alias = alias
+        self.index = index  # the concrete index: a rebuild moves the alias to another
+        self.time_limit = time_limit
+        super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
+
+    def close(self) -> None:
+        self.cluster.close()
+
+    def warm(self, alive=lambda: None) -> None:
+        for name in ("vocab_s", "vocab_w", "vocab_tw", "names"):
+            self.vocabulary.lexicon.keyword(name)
+            alive()
+        self.completions.entries()
+        self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
+
+    def _search(self, body: dict, deadline: Deadline | None = None) -> dict:
+        params = {"request_cache": "true"}
+        if deadline is not None:
+            params["timeout"] = f"{max(int(deadline.remaining() * 1000), 1)}ms"
+        return self.cluster.request("POST", path(self.index, "_search"), body, params=params)
+
+    def documents(self) -> int:
+        return self.cluster.request("GET", path(self.index, "_count"))["count"]
+
+    def count(self, plan: Plan, request: SearchRequest) -> int:
+        total, _ = self._total(plan, request)
+        return total
+
+    def holding_all(self, syllables: list[str]) -> int:
+        match = query.need(Need("all", "syllables", tuple(syllables)))
+        answer = self.cluster.request("POST", path(self.index, "_count"), {"query": match})
+        return answer["count"]
+
+    def _total(self, plan: Plan, request: SearchRequest) -> tuple[int, int | None]:
+        """How many documents a search finds, and the words each must hold at least (None:
+        every one of them, or no word is required)."""
+        answer = self.cluster.request(
+            "POST", path(self.index, "_count"), {"query": query.search(plan, request)}
+        )
+        if answer["count"] or not plan.every_word:
+            return answer["count"], None
+        words = query.words_of(plan)
+        for least in range(len(words) - 1, 0, -1):  # relax: the most words held
+            body = {"query": query.search(plan, request, least)}
+            found = self.cluster.request("POST", path(self.index, "_count"), body)["count"]
+            if found:
+                return found, least
+        return 0, None
+
+    def find(
+        self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
+    ) -> Found:
+        start = (request.page - 1) * request.per_page
+        # a long query's best RERANKED are re-ranked by the caller when its page is among
+        # them: those are fetched whole; before the page, only places are kept
+        first = 0 if (plan.long and start < RERANKED) else start
+        size = max(needed - first, 0)
+        body = {
+            "query": query.search(plan, request),
+            "from": first,
+            "size": size,
+            "track_total_hits": True,
+            "_source": {"excludes": LEFT_OUT},
+            "aggs": _facets(),
+            "sort": _order(sort),
+        }
+        answer = self._search(body, deadline)
+        relaxed = False
+        if not answer["hits"]["total"]["value"] and plan.every_word:
+            _, least = self._total(plan, request)
+            if least is not None:
+                body["query"] = query.search(plan, request, least)
+                answer = self._search(body, deadline)
+                relaxed = True
+        if answer.get("timed_out"):
+            deadline.passed = True
+        hits = answer["hits"]["hits"]
+        ranked: list[tuple[object, float | None]] = [(None, None)] * first
+        for hit in hits:
+            score = hit.get("_score") if sort == "relevance" else None
+            ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
+        counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
+        return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)
+
+    def stored(self, ref: Ref) -> dict:
+        source = dict(ref.source)
+        for name in ("spans", "terms"):
+            source[name] = {k: stored_bytes(v) for k, v in source.get(name, {}).items()}
+        source.setdefault("place", [])
+        return source
+
+    def rest_of_text(self, ref: Ref) -> str:
+        answer = self.cluster.request(
+            "GET", path(self.index, "_source", ref.id), params={"_source_includes": "body_rest"}
+        )
+        return answer.get("body_rest", "")
+
+    def lookup(self, doc_id: str) -> Ref | None:
+        try:
+            answer = self.cluster.request(
+                "GET",
+                path(self.index, "_doc", doc_id),
+                params={"_source_excludes": ",".join(LEFT_OUT)},
+                ok=(404,),
+            )
+        except ClusterError as error:
+            if error.status == 404:
+                return None
+            raise
+        if not answer.get("found"):
+            return None
+        return Ref(answer["_id"], answer["_source"])
+
+
+def _facets() -> dict:
+    return {
+        "year": {"terms": {"field": "year", "size": YEARS, "order": {"_key": "desc"}}},
+        "author": {"terms": {"field": "author", "size": FACET_VALUES}},
+        "place": {"terms": {"field": "place", "size": FACET_VALUES}},
+        "source": {"terms": {"field": "source", "size": FACET_VALUES}},
+    }
+
+
+def _buckets(aggregation: dict) -> dict[str, int]:
+    return {bucket["key"]: bucket["doc_count"] for bucket in aggregation["buckets"]}
+
+
+def _order(sort: str) -> list:
+    """Relevance: score, then id (as the Whoosh backend breaks ties); by date: undated last."""
+    if sort == "relevance":
+        return [{"_score": "desc"}, {"id": "asc"}]
+    direction = "desc" if sort == "newest" else "asc"
+    return [{"date_key": {"order": direction, "missing": "_last"}}, {"id": "asc"}]
+
+
+def _rounded(score):
+    return None if score is None else round(float(score), 4)
