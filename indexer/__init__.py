@@ -9,6 +9,7 @@ The layers, each a subpackage, each using only the ones before it:
     search     a request -> a result, for any backend: the Backend seam, query syntax,
                the plan, marks and snippets, suggestions
     whoosh     the embedded backend: an index directory searched in-process
+    opensearch the distributed backend: the same search on an OpenSearch cluster
 
 `python -m indexer` and the web app (`webapp/`) are thin skins over `open_backend`:
 
@@ -33,6 +34,7 @@ __all__ = [
     "IndexNeedsRebuild",
     "IndexNotFound",
     "InvalidRequest",
+    "OpenSearchBackend",
     "SearchRequest",
     "SearchResult",
     "Settings",
@@ -60,15 +62,29 @@ _WHERE = {
     "SearchResult": ".search.results",
     "Settings": ".settings",
     "WhooshBackend": ".whoosh.backend",
+    "OpenSearchBackend": ".opensearch.backend",
 }
 
 
 def open_backend(settings=None):
     """The backend the settings name, over the index they name (Settings.load() if None)."""
-    from .settings import Settings
-    from .whoosh.backend import WhooshBackend
+    from .settings import ALIAS, BY_NAME, Settings
 
     settings = settings or Settings.load()
+    if settings.backend == "opensearch":
+        from .opensearch.backend import OpenSearchBackend
+
+        alias = ALIAS if settings.index == BY_NAME["index"].default else settings.index
+        return OpenSearchBackend(
+            settings.opensearch_url,
+            alias,
+            settings.reload_seconds,
+            settings.time_limit,
+            settings.shards,
+            settings.replicas,
+        )
+    from .whoosh.backend import WhooshBackend
+
     return WhooshBackend(settings.index, settings.reload_seconds, settings.time_limit)
 
 

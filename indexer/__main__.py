@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--workers", help=settings.BY_NAME["workers"].help)
         command.add_argument("--abbreviations", metavar="FILE", help="extra abbreviations")
+        command.add_argument("--shards", help=settings.BY_NAME["shards"].help)
+        command.add_argument("--replicas", help=settings.BY_NAME["replicas"].help)
 
     with_index("stats", "print the index's documents, fields, size and last build as JSON")
 
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import open_backend
     from .indexing.errors import IndexBusy, IndexNotFound
 
-    flags = {name: getattr(args, name, None) for name in ("index", "workers", "abbreviations")}
+    names = ("index", "backend", "opensearch_url", "workers", "abbreviations", "shards")
+    flags = {name: getattr(args, name, None) for name in (*names, "replicas")}
     try:
         config = settings.Settings.load(flags)
     except settings.SettingError as error:

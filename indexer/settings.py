@@ -28,7 +28,27 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("index", "VNSEARCH_INDEX", str, "var/index", "the index directory"),
+    Setting(
+        "backend",
+        "VNSEARCH_BACKEND",
+        str,
+        "whoosh",
+        "where the index lives: whoosh (a directory here) or opensearch (a cluster)",
+    ),
+    Setting(
+        "index",
+        "VNSEARCH_INDEX",
+        str,
+        "var/index",
+        "the index: a directory (whoosh), or an alias (opensearch: default vnsearch)",
+    ),
+    Setting(
+        "opensearch_url",
+        "VNSEARCH_OPENSEARCH_URL",
+        str,
+        "http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203",
+        "the OpenSearch nodes to talk to, comma-separated",
+    ),
     Setting(
         "abbreviations",
         "VNSEARCH_ABBREVIATIONS",
@@ -58,6 +78,8 @@ SETTINGS = (
         "how often a server looks for a rebuilt or updated index",
     ),
     Setting("suggestions", "VNSEARCH_SUGGESTIONS", int, 8, "autocomplete suggestions returned"),
+    Setting("shards", "VNSEARCH_SHARDS", int, 3, "primary shards of a new OpenSearch index"),
+    Setting("replicas", "VNSEARCH_REPLICAS", int, 1, "replicas of each shard (OpenSearch)"),
     Setting(
         "time_limit",
         "VNSEARCH_TIME_LIMIT",
@@ -67,6 +89,8 @@ SETTINGS = (
     ),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
+BACKENDS = ("whoosh", "opensearch")
+ALIAS = "vnsearch"  # the OpenSearch alias when the index setting is left at its default
 
 
 class SettingError(ValueError):
@@ -94,6 +118,11 @@ class Settings:
         unknown = set(overrides or ()) - set(BY_NAME)
         if unknown:
             raise SettingError(f"unknown settings: {', '.join(sorted(unknown))}")
+        if values["backend"] not in BACKENDS:
+            raise SettingError(
+                f"VNSEARCH_BACKEND (--backend) must be one of {', '.join(BACKENDS)},"
+                f" not {values['backend']!r}"
+            )
         return cls(values)
 
     def __getattr__(self, name: str) -> Any:

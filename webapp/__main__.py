@@ -27,18 +27,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=int, default=30, help="seconds before a stuck worker is restarted"
     )
+    parser.add_argument("--backend", help="whoosh (default) or opensearch (VNSEARCH_BACKEND)")
+    parser.add_argument(
+        "--opensearch-url", metavar="URL[,URL...]", help="the cluster's nodes (opensearch)"
+    )
     args = parser.parse_args(argv)
     try:
-        args.index = Settings.load({"index": args.index}).index
+        given = {"index": args.index, "backend": args.backend}
+        given["opensearch_url"] = args.opensearch_url
+        config = Settings.load(given)
     except SettingError as error:
         parser.error(str(error))
     if not 1 <= args.port <= 65535:
         parser.error("--port must be between 1 and 65535")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    if not os.path.isdir(args.index):
+    if config.backend == "whoosh" and not os.path.isdir(config.index):
         print(
-            f"warning: {args.index} does not exist yet; searches answer 503 until it is built",
+            f"warning: {config.index} does not exist yet; searches answer 503 until it is built",
             file=sys.stderr,
         )
     options = {
@@ -57,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "limit_request_line": 8190,
         "post_worker_init": warm,
     }
-    Server(options, args.index).run()
+    Server(options, {k: v for k, v in given.items() if v is not None}).run()
     return 0
 
 

@@ -15,11 +15,12 @@ from gunicorn.workers.sync import SyncWorker
 
 
 class Server(BaseApplication):
-    """The app served by gunicorn with *options* (gunicorn's settings, by name)."""
+    """The app served by gunicorn with *options* (gunicorn's settings, by name) and
+    *settings* (the app's, by name: index, backend, ...)."""
 
-    def __init__(self, options: dict, index_dir: str):
+    def __init__(self, options: dict, settings: dict):
         self.options = options
-        self.index_dir = index_dir
+        self.settings = settings
         super().__init__()
 
     def load_config(self):
@@ -30,7 +31,7 @@ class Server(BaseApplication):
     def load(self):
         from . import create_app
 
-        return create_app({"INDEX": self.index_dir})
+        return create_app({name.upper(): value for name, value in self.settings.items()})
 
 
 def warm(worker) -> None:

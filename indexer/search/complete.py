@@ -27,6 +27,14 @@ READINGS = 3  # accented readings of the word before tried as the context
 SCANNED = 5000  # words looked at, at most, for one prefix
 
 
+def _agrees(term: str, typed: str) -> bool:
+    """Does *term* begin as *typed*, syllable by syllable, where *typed* has marks?"""
+    for word, given in zip(term.split(), typed.split()):
+        if has_diacritics(given) and not word.startswith(given):
+            return False
+    return True
+
+
 def variants(letter: str, alphabet: str) -> list[str]:
     """The letters of *alphabet* that fold to *letter* (itself first): what a letter typed
     without diacritics may stand for."""
@@ -60,16 +68,18 @@ class Completions:
             return self._entries
 
     def words_starting(self, typed: str) -> list[tuple[float, str]]:
-        """(weight, word) of the words whose folded form begins as *typed* folds; those
-        that agree with the marks typed weigh a million more."""
+        """(weight, word) of the words whose folded form begins as *typed* folds, and
+        that agree with the marks typed, if any ("báo bắ" is not "bảo ban")."""
         entries, key = self.entries(), fold(typed)
+        marked = has_diacritics(typed)
         start = bisect.bisect_left(self._keys, key)
         found = []
         for folded, weight, term in entries[start : start + SCANNED]:
             if not folded.startswith(key):
                 break
-            agrees = term.lower().startswith(typed.lower())
-            found.append((-weight + (1e6 if agrees else 0.0), term))
+            if marked and not _agrees(term, typed):
+                continue
+            found.append((-weight, term))
         return found
 
     def following(self, before: str, typed: str) -> list[tuple[float, str]]:
@@ -115,14 +125,14 @@ class Completions:
             key = fold(" ".join(syllables))
             if key in found or syllables == as_typed:  # nothing to complete
                 continue
-            found[key] = " ".join(self.shown(syllables, head))
+            found[key] = " ".join(self.shown(syllables, words))
             if len(found) == limit:
                 break
         return list(found.values())
 
     def shown(self, words: list[str], typed: list[str]) -> list[str]:
-        """*words* as the articles write them (names capitalised), and the words typed
-        before them with the capitals they were typed with."""
+        """*words* as the articles write them (names capitalised), and where a word was
+        typed with a capital (the one being typed too), with it."""
         out = self.vocabulary.as_written(words)
         for i, word in enumerate(typed[: len(out)]):
             if word.isupper() and len(word) > 1:

@@ -1,0 +1,115 @@
+"""The OpenSearch backend: an alias of an OpenSearch cluster, built and searched over HTTP.
+
+Each thread reads through a ClusterView of the index the alias names, and opens a new
+one within RELOAD_SECONDS of a build moving the alias, so a server follows its index
+without a restart. Everything above the seam (search/) is the same as for Whoosh.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ..indexing.errors import IndexNotFound
+from ..indexing.report import Summary
+from ..language.abbreviations import Abbreviations
+from ..search.engine import Backend
+from ..search.request import InvalidRequest
+from . import build
+from .client import Cluster, ClusterError, path
+from .view import ClusterView
+
+RELOAD_SECONDS = 1.0
+TIME_LIMIT = 5.0
+SHARDS = 3
+REPLICAS = 1
+
+
+class OpenSearchBackend(Backend):
+    """Searches and writes the index that *alias* names in the cluster at *urls*."""
+
+    def __init__(
+        self,
+        urls: str | list[str],
+        alias: str = "vnsearch",
+        reload_seconds: float = RELOAD_SECONDS,
+        time_limit: float = TIME_LIMIT,
+        shards: int = SHARDS,
+        replicas: int = REPLICAS,
+    ):
+        self.cluster = Cluster(urls)
+        self.alias = alias
+        self.reload_seconds = reload_seconds
+        self.time_limit = time_limit
+        self.shards = shards
+        self.replicas = replicas
+        self._local = threading.local()
+        self._tables: dict[str, Abbreviations] = {}
+
+    def current(self) -> str:
+        """The concrete index the alias names now."""
+        try:
+            answer = self.cluster.request("GET", path("_alias", self.alias))
+        except ClusterError as error:
+            if error.status == 404:
+                raise IndexNotFound(
+                    f"no index {self.alias!r} in the cluster at {', '.join(self.cluster.urls)}:"
+                    f" run `python -m indexer build --backend opensearch --index {self.alias}"
+                    " SOURCE`"
+                ) from None
+            raise
+        return sorted(answer)[-1]
+
+    def table(self, index: str) -> Abbreviations:
+        """The abbreviation table the index was built with (in its mapping's _meta)."""
+        if index not in self._tables:
+            answer = self.cluster.request("GET", path(index, "_mapping"))
+            meta = answer[index]["mappings"].get("_meta", {})
+            self._tables[index] = Abbreviations(meta.get("abbreviations", ""))
+        return self._tables[index]
+
+    def view(self) -> ClusterView:
+        """The current thread's view, reopened when the alias has moved."""
+        local = self._local
+        now = time.monotonic()
+        view = getattr(local, "view", None)
+        if view is None or now - local.checked >= self.reload_seconds:
+            index = self.current()
+            if view is None or index != view.index:
+                view = ClusterView(self.cluster, self.alias, index, self.table(index), 0.0)
+                local.view = view
+            local.checked = now
+        return view
+
+    def reading(self, work):
+        """work(view); if the view's index went away (a rebuild), open the new one, retry."""
+        try:
+            return work(self.view())
+        except ClusterError as error:
+            if error.status != 404:
+                raise
+            self._local.view = None
+            return work(self.view())
+        except InvalidRequest:
+            raise
+
+    def close(self) -> None:
+        self._local.view = None
+        self.cluster.close()
+
+    def warm(self, alive=lambda: None) -> bool:
+        try:
+            view = self.view()
+        except IndexNotFound:
+            return False
+        view.warm(alive)
+        return True
+
+    def build(self, sources, **options) -> Summary:
+        return build.build(self, sources, **options)
+
+    def update(self, sources, **options) -> Summary:
+        return build.update(self, sources, **options)
+
+    def stats(self) -> dict:
+        return build.stats(self)

@@ -1,0 +1,375 @@
+"""Full and incremental builds of an index in the cluster, and its stats.
+
+A full build writes a new index (named after the alias and the time), its documents made
+in worker processes (the analysis is ours) and sent through the bulk API in order, so
+that of two records with one id the later one stays; then it waits for the replicas and
+moves the alias in one step: searches see the old index or the new one, never a
+half-built one. An update adds, replaces and deletes documents of the live index by
+content hash, as the Whoosh backend does. One build or update runs at a time: a lock
+document says who holds the alias.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from pathlib import Path
+
+from ..articles.sources import MAX_BYTES, Problem, count, is_folder_source, read, to_article
+from ..indexing import parallel
+from ..indexing.errors import IndexBusy, IndexNotFound
+from ..indexing.report import Reporter, Summary
+from ..indexing.run import Run
+from ..language.abbreviations import Abbreviations
+from .client import ClusterError, path
+from .mapping import document, mappings, settings
+
+BULK_BYTES = 8 * 1024 * 1024  # a bulk request
+LOCKS = "vnsearch_locks"  # not "<alias>-...": the alias's own indexes are named so
+KEEP = 2  # indexes of an alias kept: the live one and the one before
+GREEN_WAIT = "120s"
+
+
+class BulkJob(parallel.Job):
+    """A worker's part: records made into bulk lines (an action and a document each)."""
+
+    def __init__(self, table: Abbreviations, index: str):
+        self.table = table
+        self.index = index
+
+    def work(self, batch: list) -> list:
+        answers = []
+        for record in batch:
+            try:
+                article = to_article(record)
+                if isinstance(article, Problem):
+                    answers.append(article)
+                    continue
+                source = document(article, record.hash, record.origin, self.table)
+            except Exception as error:  # a bug must cost one article, not the build
+                answers.append(Problem(record.where, "failed", f"internal error: {error}"))
+                continue
+            action = {"index": {"_index": self.index, "_id": article.id}}
+            lines = json.dumps(action) + "\n" + json.dumps(source, ensure_ascii=False) + "\n"
+            chars = len(article.title) + len(article.body)
+            answers.append((article.id, lines.encode("utf-8"), chars))
+        return answers
+
+
+class Bulk:
+    """Bulk lines gathered and sent BULK_BYTES at a time; failures become Problems."""
+
+    def __init__(self, backend, run: Run):
+        self.backend = backend
+        self.run = run
+        self.lines: list[bytes] = []
+        self.where: list[str] = []
+        self.size = 0
+
+    def add(self, lines: bytes, where: str) -> None:
+        self.lines.append(lines)
+        self.where.append(where)
+        self.size += len(lines)
+        if self.size >= BULK_BYTES:
+            self.send()
+
+    def send(self) -> None:
+        if not self.lines:
+            return
+        answer = self.backend.cluster.request("POST", "/_bulk", b"".join(self.lines))
+        if answer.get("errors"):
+            for item, where in zip(answer["items"], self.where):
+                result = next(iter(item.values()))
+                if result.get("status", 200) >= 300:
+                    reason = (result.get("error") or {}).get("reason", "refused")
+                    self.run.summary.indexed -= 1
+                    self.run.problem(Problem(where, "failed", f"OpenSearch: {reason}"))
+        self.lines, self.where, self.size = [], [], 0
+
+
+def _lock(backend) -> str:
+    """Take the alias's lock; raise IndexBusy when a live process holds it."""
+    holder = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
+    lock = path(LOCKS, "_create", backend.alias)
+    for _ in range(2):
+        try:
+            backend.cluster.request("PUT", lock, holder, params={"refresh": "true"})
+            return lock
+        except ClusterError as error:
+            if error.status != 409:
+                raise
+        found = backend.cluster.request("GET", path(LOCKS, "_doc", backend.alias), ok=(404,))
+        other = found.get("_source", {})
+        if other.get("host") == holder["host"] and not _alive(other.get("pid")):
+            backend.cluster.request("DELETE", path(LOCKS, "_doc", backend.alias), ok=(404,))
+            continue  # its holder died: the lock is free
+        raise IndexBusy(
+            f"{backend.alias} is being built or updated by process {other.get('pid')}"
+            f" on {other.get('host')}"
+        )
+    raise IndexBusy(f"{backend.alias} is being built or updated by another process")
+
+
+def _unlock(backend) -> None:
+    backend.cluster.request("DELETE", path(LOCKS, "_doc", backend.alias), ok=(404,))
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (OSError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _processes(workers: int | None) -> int:
+    return workers if workers else (os.cpu_count() or 1)
+
+
+def _info(sources, summary: Summary) -> dict:
+    info = summary.as_dict()
+    info["sources"] = [str(Path(s).resolve()) for s in sources]
+    info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return info
+
+
+def _send(backend, run: Run, records, table: Abbreviations, index: str, workers: int) -> None:
+    """Make documents of *records* in worker processes and bulk them, in order."""
+    bulk = Bulk(backend, run)
+    sent = []
+
+    def groups():
+        for batch in parallel.batches(records):
+            sent.append(batch)
+            yield batch
+
+    for kind, answers in parallel.run(BulkJob(table, index), groups(), workers):
+        if kind != "batch":
+            continue
+        for record, answer in zip(sent.pop(0), answers):
+            if isinstance(answer, Problem):
+                run.problem(answer)
+                continue
+            doc_id, lines, chars = answer
+            number = run.counted()
+            run.added_at(number, doc_id, record.where, chars, run.serial_of(number))
+            bulk.add(lines, record.where)
+    bulk.send()
+
+
+def build(
+    backend,
+    sources,
+    *,
+    workers: int | None = None,
+    quiet: bool = False,
+    strict: bool = False,
+    abbreviations=None,
+    max_bytes: int = MAX_BYTES,
+    stream=None,
+) -> Summary:
+    """Index *sources* into a new index; move the alias to it when it is whole."""
+    started = time.monotonic()
+    table = Abbreviations.from_file(abbreviations)
+    reporter = Reporter(count(sources), quiet, stream)
+    run = Run(reporter)
+    cluster = backend.cluster
+    _lock(backend)
+    index = f"{backend.alias}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    try:
+        body = {"settings": settings(backend.shards, 0), "mappings": mappings(table)}
+        body["settings"]["refresh_interval"] = "-1"  # while it is written: no reader yet
+        cluster.request("PUT", path(index), body)
+        try:
+            records = run.readable(read(sources, max_bytes))
+            _send(backend, run, records, table, index, _processes(workers))
+            summary = run.summary
+            if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
+                why = "strict mode and problems above" if summary.indexed else None
+                reporter.say(f"nothing was published: {why or 'no document could be indexed'}")
+                cluster.request("DELETE", path(index), ok=(404,))
+            else:
+                _publish(backend, index, sources, summary, started)
+        except BaseException:
+            cluster.request("DELETE", path(index), ok=(404,))
+            raise
+    finally:
+        _unlock(backend)
+    run.summary.seconds = time.monotonic() - started
+    reporter.close(run.summary)
+    return run.summary
+
+
+def _publish(backend, index: str, sources, summary: Summary, started: float) -> None:
+    """Make the finished index searchable, replicated, and the one the alias names."""
+    cluster = backend.cluster
+    replicas = {"index": {"number_of_replicas": backend.replicas, "refresh_interval": "1s"}}
+    cluster.request("PUT", path(index, "_settings"), replicas)
+    cluster.request("POST", path(index, "_refresh"))
+    cluster.request(
+        "GET",
+        path("_cluster", "health", index),
+        params={"wait_for_status": "green", "timeout": GREEN_WAIT},
+    )
+    summary.seconds = time.monotonic() - started
+    summary.published = True
+    meta = {"_meta": {**_meta(cluster, index), "build": _info(sources, summary)}}
+    cluster.request("PUT", path(index, "_mapping"), meta)
+    try:
+        old = sorted(cluster.request("GET", path("_alias", backend.alias)))
+    except ClusterError as error:
+        if error.status != 404:
+            raise
+        old = []
+    actions = [{"remove": {"index": name, "alias": backend.alias}} for name in old]
+    actions.append({"add": {"index": index, "alias": backend.alias}})
+    cluster.request("POST", "/_aliases", {"actions": actions})  # one step
+    pattern = f"{backend.alias}-20*"  # the indexes this alias was built into
+    built = cluster.request("GET", path(pattern), params={"filter_path": "*.settings"})
+    for stale in sorted(built)[:-KEEP]:
+        cluster.request("DELETE", path(stale), ok=(404,))
+
+
+def _meta(cluster, index: str) -> dict:
+    answer = cluster.request("GET", path(index, "_mapping"))
+    return answer[index]["mappings"].get("_meta", {})
+
+
+def _known(backend, index: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Return {content hash: id} and {origin: [id]} of the index's documents."""
+    known: dict[str, str] = {}
+    by_origin: dict[str, list[str]] = {}
+    after = None
+    while True:
+        body = {
+            "size": 5000,
+            "_source": ["id", "hash", "origin"],
+            "sort": [{"id": "asc"}],
+            "query": {"match_all": {}},
+        }
+        if after:
+            body["search_after"] = after
+        hits = backend.cluster.request("POST", path(index, "_search"), body)["hits"]["hits"]
+        for hit in hits:
+            source = hit["_source"]
+            known[source["hash"]] = source["id"]
+            by_origin.setdefault(source.get("origin", ""), []).append(source["id"])
+        if len(hits) < 5000:
+            return known, by_origin
+        after = hits[-1]["sort"]
+
+
+def update(
+    backend,
+    sources,
+    *,
+    workers: int | None = None,
+    quiet: bool = False,
+    strict: bool = False,
+    abbreviations=None,
+    max_bytes: int = MAX_BYTES,
+    stream=None,
+) -> Summary:
+    """Add new, re-index changed and delete vanished documents of *sources*; without an
+    index yet, a build."""
+    try:
+        index = backend.current()
+    except IndexNotFound:
+        return build(
+            backend,
+            sources,
+            workers=workers,
+            quiet=quiet,
+            strict=strict,
+            abbreviations=abbreviations,
+            max_bytes=max_bytes,
+            stream=stream,
+        )
+    started = time.monotonic()
+    reporter = Reporter(count(sources), quiet, stream)
+    run = Run(reporter)
+    _lock(backend)
+    try:
+        table = backend.table(index)
+        known, by_origin = _known(backend, index)
+        folders = {str(Path(s).resolve()) for s in sources if is_folder_source(s)}
+        # Where each record came: of two records with one id the later wins, even when it
+        # is the unchanged one (it is then written again, after the changed one).
+        changed_at: dict[str, int] = {}  # where -> position
+        unchanged_at: dict[str, tuple[int, str]] = {}  # id -> (position, where)
+
+        def changed(records):
+            for position, record in enumerate(records):
+                if record.hash in known:
+                    doc_id = known[record.hash]
+                    run.summary.unchanged += 1
+                    run.seen_ids.add(doc_id)
+                    unchanged_at[doc_id] = (position, record.where)
+                    reporter.advance()
+                    continue
+                changed_at[record.where] = position
+                yield record
+
+        records = changed(run.readable(read(sources, max_bytes)))
+        if strict:  # nothing may change if anything fails: look first, then write
+            records = list(records)
+        _send(backend, run, records, table, index, _processes(workers))
+        again = {
+            where
+            for doc_id, (_, _, changed_where) in run.added.items()
+            if doc_id in unchanged_at and unchanged_at[doc_id][0] > changed_at[changed_where]
+            for where in [unchanged_at[doc_id][1]]
+        }
+        if again:  # rare: read those records again, and write them last
+            rewritten = Run(Reporter(None, True))
+            kept = (r for r in rewritten.readable(read(sources, max_bytes)) if r.where in again)
+            _send(backend, rewritten, kept, table, index, 1)
+        summary = run.summary
+        if strict and (summary.failed or summary.skipped):
+            reporter.say("nothing was changed: strict mode and problems above")
+        else:
+            deletions = []
+            for origin in folders:
+                for doc_id in by_origin.get(origin, ()):
+                    if doc_id not in run.seen_ids:
+                        action = {"delete": {"_index": index, "_id": doc_id}}
+                        deletions.append(json.dumps(action) + "\n")
+                        summary.deleted += 1
+            if deletions:
+                backend.cluster.request("POST", "/_bulk", "".join(deletions).encode("utf-8"))
+            backend.cluster.request("POST", path(index, "_refresh"))
+            summary.published = True
+            summary.seconds = time.monotonic() - started
+            meta = {"_meta": {**_meta(backend.cluster, index), "update": _info(sources, summary)}}
+            backend.cluster.request("PUT", path(index, "_mapping"), meta)
+    finally:
+        _unlock(backend)
+    run.summary.seconds = time.monotonic() - started
+    reporter.close(run.summary)
+    return run.summary
+
+
+def stats(backend) -> dict:
+    """The index the alias names: documents, fields, size, the last build and update."""
+    cluster = backend.cluster
+    index = backend.current()
+    meta = _meta(cluster, index)
+    mapping = cluster.request("GET", path(index, "_mapping"))[index]["mappings"]
+    store = cluster.request("GET", path(index, "_stats", "store,docs"))["_all"]["primaries"]
+    health = cluster.request("GET", path("_cluster", "health", index))
+    return {
+        "index": backend.alias,
+        "generation": index,
+        "documents": cluster.request("GET", path(index, "_count"))["count"],
+        "deleted_pending_merge": store["docs"]["deleted"],
+        "fields": {name: f["type"] for name, f in mapping["properties"].items()},
+        "text_fields": ["title", "body"],
+        "size_bytes": store["store"]["size_in_bytes"],
+        "shards": health["active_primary_shards"],
+        "status": health["status"],
+        "last_build": meta.get("build"),
+        "last_update": meta.get("update"),
+    }
