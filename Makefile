@@ -10,7 +10,7 @@ PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test check lint format bench index clean
+.PHONY: serve test check lint format bench index clean opensearch-up opensearch-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +34,24 @@ index: $(INDEX)/CURRENT
 serve: $(STAMP) $(INDEX)/CURRENT
 	$(BIN)/python -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) opensearch-up
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# A local cluster of 3 OpenSearch nodes (HTTP 9201-9203), fetched from Maven Central and
+# cached under var/opensearch/; idempotent. The OpenSearch backend's tests need it.
+opensearch-up:
+	.ci/opensearch up
+
+opensearch-down:
+	.ci/opensearch down
 
 # The inner loop: lint and the tests that start no server, browser or CLI process.
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -m "not server and not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not server and not browser and not slow and not opensearch"
 
 # The benchmarks of docs/benchmarks.md and docs/reliability.md (about 30 minutes in all).
 BENCH_INDEX ?= var/bench-index
@@ -65,4 +73,5 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
+	-.ci/opensearch down
 	rm -rf $(VENV) var test-output .pytest_cache .ruff_cache

@@ -87,6 +87,63 @@ def write_jsonl():
     return write
 
 
+# --- both backends ------------------------------------------------------------------------
+
+OPENSEARCH_URLS = os.environ.get(
+    "VNSEARCH_TEST_OPENSEARCH_URL",
+    "http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203",
+)
+# Parametrise a fixture with these to run its tests on every backend.
+BACKENDS = ["whoosh", pytest.param("opensearch", marks=pytest.mark.opensearch)]
+
+
+@pytest.fixture(scope="session")
+def opensearch_urls() -> str:
+    """The local cluster's nodes (`make opensearch-up`; `make test` starts it). Without
+    it the OpenSearch tests fail: a skip would hide a missing install step."""
+    from indexer.opensearch.client import Cluster, ClusterError
+
+    cluster = Cluster(OPENSEARCH_URLS)
+    try:
+        health = cluster.request("GET", "/_cluster/health")
+    except ClusterError as error:
+        pytest.fail(f"no OpenSearch cluster at {OPENSEARCH_URLS} (make opensearch-up): {error}")
+    finally:
+        cluster.close()
+    assert health["number_of_nodes"] >= 1, health
+    return OPENSEARCH_URLS
+
+
+@pytest.fixture(scope="session")
+def make_backend(tmp_path_factory, request):
+    """make(kind, sources, name) -> a Backend ("whoosh" or "opensearch") over an index of
+    *sources*, built for the tests; the OpenSearch indexes are deleted at the end."""
+    import uuid
+
+    from indexer.opensearch.backend import OpenSearchBackend
+    from indexer.whoosh.backend import WhooshBackend
+
+    made = []
+
+    def make(kind: str, sources, name: str = "index"):
+        if kind == "whoosh":
+            backend = WhooshBackend(tmp_path_factory.mktemp(name) / "index")
+        else:
+            urls = request.getfixturevalue("opensearch_urls")
+            backend = OpenSearchBackend(urls, f"test-{name}-{uuid.uuid4().hex[:8]}".lower())
+        summary = backend.build(list(sources), workers=1, quiet=True)
+        assert summary.published, summary.problems
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()
+        if hasattr(backend, "cluster"):
+            pattern = f"{backend.alias}-20*"
+            backend.cluster.request("DELETE", "/" + pattern, ok=(404,))
+
+
 @pytest.fixture(scope="session")
 def cli():
     """Run `python -m indexer ARGS` as a process from the project folder, output captured.

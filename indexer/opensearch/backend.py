@@ -14,7 +14,6 @@ from ..indexing.errors import IndexNotFound
 from ..indexing.report import Summary
 from ..language.abbreviations import Abbreviations
 from ..search.engine import Backend
-from ..search.request import InvalidRequest
 from . import build
 from .client import Cluster, ClusterError, path
 from .view import ClusterView
@@ -76,7 +75,7 @@ class OpenSearchBackend(Backend):
         if view is None or now - local.checked >= self.reload_seconds:
             index = self.current()
             if view is None or index != view.index:
-                view = ClusterView(self.cluster, self.alias, index, self.table(index), 0.0)
+                view = ClusterView(self.cluster, self.alias, index, self.table(index))
                 local.view = view
             local.checked = now
         return view
@@ -90,8 +89,6 @@ class OpenSearchBackend(Backend):
                 raise
             self._local.view = None
             return work(self.view())
-        except InvalidRequest:
-            raise
 
     def close(self) -> None:
         self._local.view = None

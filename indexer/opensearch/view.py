@@ -37,11 +37,10 @@ class Ref(NamedTuple):
 class ClusterView(View):
     """The index that *alias* names in *cluster*, at the time this view opened."""
 
-    def __init__(self, cluster: Cluster, alias: str, index: str, table, time_limit: float):
+    def __init__(self, cluster: Cluster, alias: str, index: str, table):
         self.cluster = cluster
         self.alias = alias
         self.index = index  # the concrete index: a rebuild moves the alias to another
-        self.time_limit = time_limit
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
 
     def close(self) -> None:
@@ -55,7 +54,9 @@ class ClusterView(View):
         self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
 
     def _search(self, body: dict, deadline: Deadline | None = None) -> dict:
-        params = {"request_cache": "true"}
+        # Term statistics of the whole index, not of each shard: BM25 then scores as one
+        # index would (and as the Whoosh backend does), whatever shard a document is on.
+        params = {"request_cache": "true", "search_type": "dfs_query_then_fetch"}
         if deadline is not None:
             params["timeout"] = f"{max(int(deadline.remaining() * 1000), 1)}ms"
         return self.cluster.request("POST", path(self.index, "_search"), body, params=params)
@@ -122,6 +123,9 @@ class ClusterView(View):
             ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
         counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
         return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)
+
+    def key(self, ref: Ref) -> str:
+        return ref.id
 
     def stored(self, ref: Ref) -> dict:
         source = dict(ref.source)

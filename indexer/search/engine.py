@@ -84,15 +84,20 @@ class View(ABC):
         data = stored.get("spans", {}).get(name, b"")
         if len(stored.get(name, "")) < LONG_FIELD:
             return decode_spans(data), Terms(stored.get("terms", {}).get(name, b""))
-        found = self._decoded.get((ref, name))
+        key = (self.key(ref), name)
+        found = self._decoded.get(key)
         if found is None:
             found = decode_spans(data), Terms(stored.get("terms", {}).get(name, b""))
-            self._decoded[(ref, name)] = found
+            self._decoded[key] = found
             if len(self._decoded) > CACHED_LONG_FIELDS:
                 self._decoded.popitem(last=False)
         else:
-            self._decoded.move_to_end((ref, name))
+            self._decoded.move_to_end(key)
         return found
+
+    def key(self, ref):
+        """What stands for the document *ref* in a cache: the reference itself."""
+        return ref
 
     @abstractmethod
     def find(

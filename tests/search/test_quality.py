@@ -13,33 +13,26 @@ from indexer.language.analysis import analyse
 from indexer.language.text import fold
 from indexer.search.plan import plan
 from indexer.search.query import parse as parse_query
-from indexer.whoosh.backend import WhooshBackend
-from indexer.whoosh.build import build
 from indexer.whoosh.view import TIER
 
-from ..conftest import CORPUS
+from ..conftest import BACKENDS, CORPUS
 
 
-def backend_of(folder, *records, sources=()):
+def jsonl(folder, *records):
     source = folder / "news.jsonl"
     source.write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
     )
-    build(folder / "index", [*sources, source], workers=1, quiet=True)
-    return WhooshBackend(folder / "index")
+    return source
 
 
 def ids(result):
     return [hit.id for hit in result.hits]
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
-    index = tmp_path_factory.mktemp("seeds") / "index"
-    build(index, [CORPUS], workers=1, quiet=True)
-    backend = WhooshBackend(index)
-    yield backend
-    backend.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeds(request, make_backend):
+    return make_backend(request.param, [CORPUS], "seeds")
 
 
 # --- 1. a guessed title is not a title -------------------------------------------------------
@@ -61,18 +54,20 @@ def test_each_article_says_which_kind_its_title_is(text, title, given):
 FILLER = " ".join(["Trời hôm nay nắng đẹp, gió nhẹ thổi qua làng."] * 3)
 
 
-@pytest.fixture(scope="module")
-def untitled(tmp_path_factory):
-    backend = backend_of(
+@pytest.fixture(scope="module", params=BACKENDS)
+def untitled(request, make_backend, tmp_path_factory):
+    source = jsonl(
         tmp_path_factory.mktemp("untitled"),
         # its guessed title is its first sentence, which holds the words once
         {"id": "lead", "text": f"Hội nghị khai mạc. {FILLER} Mọi người về nhà."},
         # the words twice in the body, none in its first sentence
         {"id": "twice", "text": f"Tin trong làng. {FILLER} Hội nghị họp, hội nghị bàn."},
         {"id": "titled", "title": "Hội nghị tỉnh", "text": f"Tin tức. {FILLER}"},
+        # most articles have a title: Lucene's BM25 counts a field's documents per field
+        {"id": "sport", "title": "Tin thể thao", "text": f"Bóng đá. {FILLER}"},
+        {"id": "weather", "title": "Thời tiết", "text": f"Nắng ấm. {FILLER}"},
     )
-    yield backend
-    backend.close()
+    return make_backend(request.param, [source], "untitled")
 
 
 def test_a_guessed_title_scores_as_the_body_it_came_from(untitled):
@@ -121,9 +116,9 @@ def test_a_query_standing_as_written_with_punctuation_reaches_the_first_tier(see
 # --- 3. a short query finds the documents holding every word ----------------------------
 
 
-@pytest.fixture(scope="module")
-def names(tmp_path_factory):
-    backend = backend_of(
+@pytest.fixture(scope="module", params=BACKENDS)
+def names(request, make_backend, tmp_path_factory):
+    source = jsonl(
         tmp_path_factory.mktemp("names"),
         {"id": "pm", "title": "Thủ tướng Phạm Minh Chính", "text": "Thủ tướng Phạm Minh Chính họp.",
          "date": "2023-05-01"},
@@ -135,8 +130,7 @@ def names(tmp_path_factory):
         {"id": "ubnd", "title": "Ủy ban nhân dân tỉnh họp", "text": "Ủy ban nhân dân tỉnh họp về "
          "khóa 13.", "date": "2019-05-01"},
     )  # fmt: skip
-    yield backend
-    backend.close()
+    return make_backend(request.param, [source], "names")
 
 
 @pytest.mark.parametrize(
@@ -178,15 +172,14 @@ def test_questions_long_queries_and_or_keep_the_ranked_or(names, query):
 # --- 4. one huge article does not slow every search -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def huge(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("huge")
+@pytest.fixture(scope="module", params=BACKENDS)
+def huge(request, make_backend, tmp_path_factory):
     sentence = "Đại hội xây dựng đảng bộ vững mạnh trong sạch. "
     text = sentence * (3 * MARKED_CHARS // len(sentence))  # three times the marked part
-    backend = backend_of(folder, {"id": "huge", "title": "Bài rất dài", "text": text},
-                         sources=[CORPUS])  # fmt: skip
-    yield backend, text
-    backend.close()
+    source = jsonl(
+        tmp_path_factory.mktemp("huge"), {"id": "huge", "title": "Bài dài", "text": text}
+    )
+    return make_backend(request.param, [CORPUS, source], "huge"), text
 
 
 def test_marks_of_a_huge_article_lie_in_its_first_part(huge):
@@ -204,12 +197,11 @@ def test_marks_of_a_huge_article_lie_in_its_first_part(huge):
     assert "<mark>" not in html.rsplit("</mark>", 1)[-1]  # no mark cut short
 
 
-def test_the_time_limit_covers_snippets(huge):
+def test_the_time_limit_covers_snippets(huge, monkeypatch):
     backend, _ = huge
-    hurried = WhooshBackend(backend.index_dir, time_limit=0.0)
-    result = hurried.search(q="xây dựng")
+    monkeypatch.setattr(backend, "time_limit", 0.0)
+    result = backend.search(q="xây dựng")
     assert result.partial is True  # answered, and says it is partial
-    hurried.close()
 
 
 # --- 6. completions read the whole query ------------------------------------------------

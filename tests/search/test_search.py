@@ -1,4 +1,4 @@
-"""Search behaviour on the seed corpus and on small made-up corpora."""
+"""Search behaviour on the seed corpus and on small made-up corpora, on every backend."""
 
 import json
 import re
@@ -16,7 +16,10 @@ from indexer.search.vocabulary import one_edit
 from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.build import build
 
-CORPUS = [
+from ..conftest import BACKENDS
+from ..conftest import CORPUS as SEEDS
+
+MADE_UP = [
     # ids chosen so that alphabetical order never explains a ranking
     {
         "id": "phrase",
@@ -56,26 +59,23 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seed_engine(tmp_path_factory, seed_texts):
-    index = tmp_path_factory.mktemp("seed-index")
-    build(index, ["corpus"], workers=1, quiet=True)
-    backend = WhooshBackend(index)
-    yield backend
-    backend.close()
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("made-up")
+def jsonl(folder, records):
     source = folder / "news.jsonl"
     source.write_text(
-        "\n".join(json.dumps(d, ensure_ascii=False) for d in CORPUS), encoding="utf-8"
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in records), encoding="utf-8"
     )
-    build(folder / "index", [source], workers=1, quiet=True)
-    backend = WhooshBackend(folder / "index")
-    yield backend
-    backend.close()
+    return source
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seed_engine(request, make_backend):
+    return make_backend(request.param, [SEEDS], "seed")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def engine(request, make_backend, tmp_path_factory):
+    source = jsonl(tmp_path_factory.mktemp("made-up"), MADE_UP)
+    return make_backend(request.param, [source], "made")
 
 
 def ids(result):
@@ -164,7 +164,7 @@ def test_exact_form_ranks_above_folded(engine):
 
 def test_empty_query_lists_everything_newest_first(engine):
     result = engine.search(q="")
-    assert result.total == len(CORPUS)
+    assert result.total == len(MADE_UP)
     assert ids(result)[:3] == ["apart", "phrase", "some"]
     assert all(hit.date is None for hit in result.hits[3:])
 
@@ -284,18 +284,10 @@ TOGETHER_AND_APART = [
 ]
 
 
-@pytest.fixture(scope="module")
-def long_engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("together")
-    source = folder / "news.jsonl"
-    source.write_text(
-        "\n".join(json.dumps(d, ensure_ascii=False) for d in TOGETHER_AND_APART),
-        encoding="utf-8",
-    )
-    build(folder / "index", [source], workers=1, quiet=True)
-    engine = WhooshBackend(folder / "index")
-    yield engine
-    engine.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def long_engine(request, make_backend, tmp_path_factory):
+    source = jsonl(tmp_path_factory.mktemp("together"), TOGETHER_AND_APART)
+    return make_backend(request.param, [source], "together")
 
 
 @pytest.mark.parametrize("typed", [LONG_QUERY, fold(LONG_QUERY)])
@@ -360,8 +352,8 @@ def test_marks_from_stored_terms_equal_marks_from_the_text_analysed_again(seed_e
     view = seed_engine.view()
     units = highlight_units(parse(query), view.analyse, view.restore)
     marked = 0
-    for docnum in range(view.reader.doc_count_all()):
-        stored = view.stored(docnum)
+    for path in sorted(SEEDS.glob("*.txt")):
+        stored = view.stored(view.lookup(path.stem))
         again = dict(stored, spans={}, terms={})
         for name in ("title", "body"):
             analysis = analyse(stored[name], view.table)
@@ -405,7 +397,8 @@ def test_did_you_mean_restores_diacritics(seed_engine):
     assert seed_engine.search(q="Tinh uy").suggestion == "Tỉnh ủy"
 
 
-def test_restoring_diacritics_weighs_what_follows_what(tmp_path):
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_restoring_diacritics_weighs_what_follows_what(tmp_path, make_backend, kind):
     """Frequent syllables do not win over a pair that always goes together.
 
     "báo" and "nhiều" are each far more frequent than "bao" and "nhiêu", and "nhiều
@@ -413,22 +406,14 @@ def test_restoring_diacritics_weighs_what_follows_what(tmp_path):
     """
     texts = ["Báo chí đưa tin sáng nay."] * 20 + ["Có nhiều người đến xem."] * 20
     texts += ["Hỏi có bao nhiêu người đến?"] * 2
-    source = tmp_path / "news.jsonl"
-    source.write_text(
-        "\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)),
-        encoding="utf-8",
-    )
-    build(tmp_path / "index", [source], workers=1, quiet=True)
-    engine = WhooshBackend(tmp_path / "index")
-    try:
-        view = engine.view()
-        assert view.vocabulary.restore(view.analyse("bao nhieu nguoi")) == [
-            "bao", "nhiêu", "người"
-        ]  # fmt: skip
-        assert view.vocabulary.restore(view.analyse("bao chi")) == ["báo", "chí"]
-        assert engine.search(q="bao nhieu nguoi").suggestion == "bao nhiêu người"
-    finally:
-        engine.close()
+    source = jsonl(tmp_path, [{"id": str(i), "text": t} for i, t in enumerate(texts)])
+    engine = make_backend(kind, [source], "restore")
+    view = engine.view()
+    assert view.vocabulary.restore(view.analyse("bao nhieu nguoi")) == [
+        "bao", "nhiêu", "người"
+    ]  # fmt: skip
+    assert view.vocabulary.restore(view.analyse("bao chi")) == ["báo", "chí"]
+    assert engine.search(q="bao nhieu nguoi").suggestion == "bao nhiêu người"
 
 
 def test_did_you_mean_corrects_a_misspelling(seed_engine):
@@ -501,12 +486,10 @@ def test_autocomplete_keeps_the_words_before(seed_engine):
     assert seed_engine.suggest("") == []
 
 
-def test_time_limit_gives_a_partial_result_not_an_error(seed_engine):
-    hurried = WhooshBackend(seed_engine.index_dir, time_limit=0.0)
-    result = hurried.search(q="tổ chức đảng")
-    hurried.close()
-    assert result.partial is True
+def test_time_limit_gives_a_partial_result_not_an_error(seed_engine, monkeypatch):
     assert seed_engine.search(q="tổ chức đảng").partial is False
+    monkeypatch.setattr(seed_engine, "time_limit", 0.0)
+    assert seed_engine.search(q="tổ chức đảng").partial is True
 
 
 def test_restricted_search_over_several_segments(tmp_path):
