@@ -29,10 +29,13 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_index(name, help_, **options):
         command = commands.add_parser(name, help=help_, description=help_, **options)
+        where = "the index directory, or the OpenSearch alias (default: VNSEARCH_INDEX)"
+        command.add_argument("--index", metavar="DIR|NAME", help=where)
         command.add_argument(
-            "--index",
-            metavar="DIR",
-            help="the index directory (default: VNSEARCH_INDEX or var/index)",
+            "--backend", choices=settings.BACKENDS, help=settings.BY_NAME["backend"].help
+        )
+        command.add_argument(
+            "--opensearch-url", metavar="URL[,URL...]", help=settings.BY_NAME["opensearch_url"].help
         )
         return command
 

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,12 +28,19 @@ def environment() -> dict:
 
 
 @contextlib.contextmanager
-def serving(index_dir: Path, workers: int = 2, all_warm: bool = False):
+def serving(index_dir, workers: int = 2, all_warm: bool = False, opensearch: str | None = None):
     """Run `python -m webapp --index index_dir` on a free port; yield its base URL once a
-    worker answers (with *all_warm*: once every worker has warmed up)."""
-    index_dir = Path(index_dir).resolve()  # the server runs from the project root
+    worker answers (with *all_warm*: once every worker has warmed up). With *opensearch*
+    (the nodes' URLs), index_dir is an alias of that cluster."""
     port = free_port()
-    log = open(index_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115
+    if opensearch is None:
+        index_dir = Path(index_dir).resolve()  # the server runs from the project root
+        logs = index_dir.parent
+        backend = []
+    else:
+        logs = Path(tempfile.gettempdir())
+        backend = ["--backend", "opensearch", "--opensearch-url", opensearch]
+    log = open(logs / f"server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -44,6 +52,7 @@ def serving(index_dir: Path, workers: int = 2, all_warm: bool = False):
             str(port),
             "--workers",
             str(workers),
+            *backend,
         ],
         cwd=ROOT,
         env=environment(),

@@ -16,6 +16,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 TIMEOUT = 30.0  # seconds for one request to one node
 RETRY_STATUSES = {502, 503, 504}  # a node that is starting, stopping or overloaded
+# A read fails with 500 when a node leaves in the middle of it: asked again, the cluster
+# answers from the shards' other copies.
+READS = ("/_search", "/_count", "/_mget", "/_alias", "/_mapping")
 
 
 class ClusterError(Exception):
@@ -60,6 +63,8 @@ class Cluster:
             data = None
         first = getattr(self._local, "node", 0)
         failures = []
+        read = method == "GET" or any(part in path for part in READS)
+        retried = RETRY_STATUSES | ({500} if read else set())
         for attempt in range(len(self.nodes) * 2):
             node = (first + attempt) % len(self.nodes)
             try:
@@ -70,8 +75,9 @@ class Cluster:
                 if attempt >= len(self.nodes) - 1:
                     time.sleep(0.2)  # every node tried once: give them a moment
                 continue
-            if status in RETRY_STATUSES and attempt < len(self.nodes) * 2 - 1:
-                failures.append(f"{self.urls[node]}: {status}")
+            if status in retried and attempt < len(self.nodes) * 2 - 1:
+                failures.append(f"{self.urls[node]}: {status} {_reason(answer)}")
+                time.sleep(0.1 * (attempt + 1))
                 continue
             self._local.node = node
             if status >= 400 and status not in ok:

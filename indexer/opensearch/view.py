@@ -8,6 +8,7 @@ referred to by the hit that brought it (its id and `_source`).
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 from ..search.engine import Found, View
@@ -21,6 +22,7 @@ from .lexicon import ClusterLexicon
 from .mapping import stored_bytes
 
 FACET_VALUES = 10  # values of each facet but the year
+SHARD_RETRIES = 3  # a search some shard of which failed is asked again
 YEARS = 200
 SHOWN = ["*"]
 LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body", "caption") for s in "wsfb")]
@@ -59,7 +61,12 @@ class ClusterView(View):
         params = {"request_cache": "true", "search_type": "dfs_query_then_fetch"}
         if deadline is not None:
             params["timeout"] = f"{max(int(deadline.remaining() * 1000), 1)}ms"
-        return self.cluster.request("POST", path(self.index, "_search"), body, params=params)
+        for attempt in range(SHARD_RETRIES + 1):
+            answer = self.cluster.request("POST", path(self.index, "_search"), body, params=params)
+            if not answer.get("_shards", {}).get("failed") or attempt == SHARD_RETRIES:
+                return answer
+            time.sleep(0.2)  # a node went away mid-search: its shards' copies answer next
+        return answer
 
     def documents(self) -> int:
         return self.cluster.request("GET", path(self.index, "_count"))["count"]

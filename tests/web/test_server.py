@@ -176,3 +176,16 @@ def test_every_api_error_is_json_even_those_gunicorn_answers(tmp_path, corpus):
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # the same, posted
             assert response.status == 200 and len(json.loads(response.read())["hits"]) == 3
+
+
+@pytest.mark.opensearch
+def test_the_server_serves_an_opensearch_index(make_backend, opensearch_urls):
+    backend = make_backend("opensearch", [ROOT / "corpus"], "served")
+    with serving(backend.alias, workers=2, opensearch=opensearch_urls) as base:
+        status, data = get(f"{base}/api/search?q=to+chuc+dang&per_page=2")
+        assert status == 200 and data["total"] == 5 and data["suggestion"] == "tổ chức đảng"
+        assert "<mark>" in data["hits"][0]["snippet"]
+        status, health = get(f"{base}/healthz")
+        assert status == 200 and health["documents"] == 5
+        status, found = get(f"{base}/api/suggest?q=pham+minh+ch")
+        assert found["suggestions"][0] == "Phạm Minh Chính"
