@@ -134,9 +134,15 @@ def _describe(corpus: Path) -> dict:
     return {"corpus": str(corpus.resolve()), "size": info.st_size, "mtime_ns": info.st_mtime_ns}
 
 
-def ours(folder: Path, corpus: Path, rebuild: bool, workers: int | None):
-    """Return search(text) -> ranked ids over our index of *corpus*, building it if needed."""
-    backend = open_backend(Settings.load({"index": str(folder), "time_limit": TIME_LIMIT}))
+def ours(folder: Path, corpus: Path, rebuild: bool, workers: int | None, kind: str = "whoosh"):
+    """Return search(text) -> ranked ids over our index of *corpus* on the backend *kind*,
+    building it if needed (an OpenSearch index is named after *folder*)."""
+    index = str(folder)
+    if kind == "opensearch":
+        index = "relevance-" + "-".join(folder.parts[-3:]).lower().replace("_", "-")
+    config = Settings.load({"index": index, "backend": kind, "time_limit": TIME_LIMIT})
+    backend = open_backend(config)
+    folder.mkdir(parents=True, exist_ok=True)
     if not _fresh(folder, corpus, rebuild):
         summary = backend.build([corpus], workers=workers, quiet=True)
         print(f"  ours: {summary.line()}", flush=True)
@@ -235,11 +241,12 @@ def run_set(name: str, variant: str, args) -> dict:
     print(f"## {name}, {variant}: {len(judged)} queries ({skipped} skipped)", flush=True)
     work = args.work / name / variant
     corpus = variant_corpus(root / "corpus.jsonl", variant, work)
-    systems = {
-        "ours": ours(work / "ours", corpus, args.rebuild, args.workers),
-        "baseline": baseline(work / "baseline", corpus, args.rebuild),
-    }
-    systems["ours"]("warm up")  # opening the index and its vocabulary is not a query's cost
+    systems = {}
+    for kind in args.backends:
+        name = "ours" if kind == "whoosh" else f"ours ({kind})"
+        systems[name] = ours(work / f"ours-{kind}", corpus, args.rebuild, args.workers, kind)
+        systems[name]("warm up")  # opening the index and its vocabulary is not a query's cost
+    systems["baseline"] = baseline(work / "baseline", corpus, args.rebuild)
     results = {system: evaluate(search, judged, qrels) for system, search in systems.items()}
     return {"queries": len(judged), "skipped": len(queries) - len(judged), "results": results}
 
@@ -261,7 +268,9 @@ def table(outcome: dict) -> str:
 
 
 def summary(outcome: dict) -> str:
-    ours_, base = outcome["results"]["ours"], outcome["results"]["baseline"]
+    ours_, base = outcome["results"].get("ours"), outcome["results"]["baseline"]
+    if ours_ is None:
+        ours_ = next(v for k, v in outcome["results"].items() if k.startswith("ours"))
     diffs = ", ".join(
         f"{form} {ours_[form]['nDCG@10'] - base[form]['nDCG@10']:+.3f}" for form in FORMS
     )
@@ -296,6 +305,10 @@ def main() -> None:
         help="how the records are indexed (default: all)",
     )  # fmt: skip
     parser.add_argument("--no-titles", action="store_true", help="only --variants no-titles")
+    parser.add_argument(
+        "--backends", nargs="+", default=["whoosh"], choices=["whoosh", "opensearch"],
+        help="the backends whose ranking is measured (opensearch: the local cluster)",
+    )  # fmt: skip
     args = parser.parse_args()
     variants = ["no-titles"] if args.no_titles else args.variants
     with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:

@@ -138,10 +138,10 @@ def make_backend(tmp_path_factory, request):
 
     yield make
     for backend in made:
-        backend.close()
         if hasattr(backend, "cluster"):
             pattern = f"{backend.alias}-20*"
             backend.cluster.request("DELETE", "/" + pattern, ok=(404,))
+        backend.close()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,9 @@ from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
 from ..language.abbreviations import Abbreviations
 from .client import ClusterError, path
-from .mapping import document, mappings, settings
+from .mapping import VOCABULARY, document, mappings, settings
+from .vocabulary import Counts
+from .vocabulary import index_of as vocabulary_index
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request
 LOCKS = "vnsearch_locks"  # not "<alias>-...": the alias's own indexes are named so
@@ -55,23 +57,31 @@ class BulkJob(parallel.Job):
             action = {"index": {"_index": self.index, "_id": article.id}}
             lines = json.dumps(action) + "\n" + json.dumps(source, ensure_ascii=False) + "\n"
             chars = len(article.title) + len(article.body)
-            answers.append((article.id, lines.encode("utf-8"), chars))
+            vocabulary = {name: source.get(name, []) for name in VOCABULARY}
+            answers.append((article.id, lines.encode("utf-8"), chars, vocabulary))
         return answers
 
 
 class Bulk:
-    """Bulk lines gathered and sent BULK_BYTES at a time; failures become Problems."""
+    """Bulk lines gathered and sent BULK_BYTES at a time; failures become Problems. With
+    *replacing*, the documents they replace are looked up first, and their vocabulary
+    taken away from *counts*."""
 
-    def __init__(self, backend, run: Run):
+    def __init__(self, backend, run: Run, counts: Counts, index: str, replacing: bool):
         self.backend = backend
         self.run = run
+        self.counts = counts
+        self.index = index
+        self.replacing = replacing
         self.lines: list[bytes] = []
         self.where: list[str] = []
+        self.ids: list[str] = []
         self.size = 0
 
-    def add(self, lines: bytes, where: str) -> None:
+    def add(self, doc_id: str, lines: bytes, where: str) -> None:
         self.lines.append(lines)
         self.where.append(where)
+        self.ids.append(doc_id)
         self.size += len(lines)
         if self.size >= BULK_BYTES:
             self.send()
@@ -79,6 +89,8 @@ class Bulk:
     def send(self) -> None:
         if not self.lines:
             return
+        if self.replacing:
+            forget(self.backend, self.index, self.ids, self.counts)
         answer = self.backend.cluster.request("POST", "/_bulk", b"".join(self.lines))
         if answer.get("errors"):
             for item, where in zip(answer["items"], self.where):
@@ -87,7 +99,18 @@ class Bulk:
                     reason = (result.get("error") or {}).get("reason", "refused")
                     self.run.summary.indexed -= 1
                     self.run.problem(Problem(where, "failed", f"OpenSearch: {reason}"))
-        self.lines, self.where, self.size = [], [], 0
+        self.lines, self.where, self.ids, self.size = [], [], [], 0
+
+
+def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
+    """Take the vocabulary of the documents of *index* with *ids* (those that exist) away."""
+    unique = list(dict.fromkeys(ids))
+    found = backend.cluster.request(
+        "POST", path(index, "_mget"), {"ids": unique}, params={"_source_includes": VOCABULARY}
+    )
+    for doc in found["docs"]:
+        if doc.get("found"):
+            counts.add(doc["_source"], -1)
 
 
 def _lock(backend) -> str:
@@ -136,9 +159,11 @@ def _info(sources, summary: Summary) -> dict:
     return info
 
 
-def _send(backend, run: Run, records, table: Abbreviations, index: str, workers: int) -> None:
-    """Make documents of *records* in worker processes and bulk them, in order."""
-    bulk = Bulk(backend, run)
+def _send(backend, run: Run, records, table, index: str, workers: int, counts: Counts,
+          replacing: bool = False) -> None:  # fmt: skip
+    """Make documents of *records* in worker processes and bulk them, in order, counting
+    their vocabulary."""
+    bulk = Bulk(backend, run, counts, index, replacing)
     sent = []
 
     def groups():
@@ -153,10 +178,11 @@ def _send(backend, run: Run, records, table: Abbreviations, index: str, workers:
             if isinstance(answer, Problem):
                 run.problem(answer)
                 continue
-            doc_id, lines, chars = answer
+            doc_id, lines, chars, vocabulary = answer
             number = run.counted()
             run.added_at(number, doc_id, record.where, chars, run.serial_of(number))
-            bulk.add(lines, record.where)
+            counts.add(vocabulary)
+            bulk.add(doc_id, lines, record.where)
     bulk.send()
 
 
@@ -185,16 +211,19 @@ def build(
         cluster.request("PUT", path(index), body)
         try:
             records = run.readable(read(sources, max_bytes))
-            _send(backend, run, records, table, index, _processes(workers))
+            counts = Counts()
+            _send(backend, run, records, table, index, _processes(workers), counts)
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 why = "strict mode and problems above" if summary.indexed else None
                 reporter.say(f"nothing was published: {why or 'no document could be indexed'}")
                 cluster.request("DELETE", path(index), ok=(404,))
             else:
+                counts.write(cluster, index, backend.replicas)
                 _publish(backend, index, sources, summary, started)
         except BaseException:
             cluster.request("DELETE", path(index), ok=(404,))
+            cluster.request("DELETE", path(vocabulary_index(index)), ok=(404,))
             raise
     finally:
         _unlock(backend)
@@ -231,6 +260,7 @@ def _publish(backend, index: str, sources, summary: Summary, started: float) -> 
     built = cluster.request("GET", path(pattern), params={"filter_path": "*.settings"})
     for stale in sorted(built)[:-KEEP]:
         cluster.request("DELETE", path(stale), ok=(404,))
+        cluster.request("DELETE", path(vocabulary_index(stale)), ok=(404,))
 
 
 def _meta(cluster, index: str) -> dict:
@@ -316,7 +346,8 @@ def update(
         records = changed(run.readable(read(sources, max_bytes)))
         if strict:  # nothing may change if anything fails: look first, then write
             records = list(records)
-        _send(backend, run, records, table, index, _processes(workers))
+        counts = Counts.read(backend.cluster, index)
+        _send(backend, run, records, table, index, _processes(workers), counts, replacing=True)
         again = {
             where
             for doc_id, (_, _, changed_where) in run.added.items()
@@ -326,7 +357,7 @@ def update(
         if again:  # rare: read those records again, and write them last
             rewritten = Run(Reporter(None, True))
             kept = (r for r in rewritten.readable(read(sources, max_bytes)) if r.where in again)
-            _send(backend, rewritten, kept, table, index, 1)
+            _send(backend, rewritten, kept, table, index, 1, counts, replacing=True)
         summary = run.summary
         if strict and (summary.failed or summary.skipped):
             reporter.say("nothing was changed: strict mode and problems above")
@@ -339,7 +370,10 @@ def update(
                         deletions.append(json.dumps(action) + "\n")
                         summary.deleted += 1
             if deletions:
+                gone = [json.loads(line)["delete"]["_id"] for line in deletions]
+                forget(backend, index, gone, counts)
                 backend.cluster.request("POST", "/_bulk", "".join(deletions).encode("utf-8"))
+            counts.write(backend.cluster, index, backend.replicas)
             backend.cluster.request("POST", path(index, "_refresh"))
             summary.published = True
             summary.seconds = time.monotonic() - started

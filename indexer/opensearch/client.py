@@ -47,6 +47,8 @@ class Cluster:
         self.urls = [f"http://{host}:{port}" for host, port in self.nodes]
         self.timeout = timeout
         self._local = threading.local()
+        self._opened: list[http.client.HTTPConnection] = []  # of every thread, to close
+        self._lock = threading.Lock()
 
     def request(self, method: str, path: str, body=None, params: dict | None = None, ok=()):
         """Send one request; return its JSON answer. *body* is a dict (JSON) or bytes
@@ -95,6 +97,8 @@ class Cluster:
             connection = connections[node] = http.client.HTTPConnection(
                 host, port, timeout=self.timeout
             )
+            with self._lock:
+                self._opened.append(connection)
         try:
             connection.request(method, path, body=data, headers=headers)
             response = connection.getresponse()
@@ -111,9 +115,12 @@ class Cluster:
             connection.close()
 
     def close(self) -> None:
-        """Close this thread's connections."""
-        for node in list(getattr(self._local, "connections", {})):
-            self._drop(node)
+        """Close every connection, of every thread (a thread opens new ones if it goes on)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local.connections = {}
 
 
 def path(*parts: str) -> str:

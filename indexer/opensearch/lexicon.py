@@ -1,11 +1,10 @@
 """The vocabulary of an index in the cluster: what accent restoration, corrections and
 completions read (search.vocabulary.Lexicon), without reading the index's terms.
 
-Each document keeps its distinct syllables, words, title words and names in keyword
-fields (mapping.VOCABULARY); their document counts are read once per view, a page of
-buckets at a time (a composite aggregation: no node holds them all at once). How many
-documents hold a pair of syllables is asked in batches (a filters aggregation), and
-remembered.
+Each document's distinct syllables, words, title words and names (mapping.VOCABULARY)
+are counted as the index is built and kept beside it (opensearch/vocabulary.py); a view
+reads them once. How many documents hold a pair of syllables is asked of the articles'
+index in batches (a filters aggregation), and remembered.
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from collections import OrderedDict
 
 from .client import Cluster, path
 from .mapping import fieldname, term
+from .vocabulary import read_field
 
-PAGE = 10_000  # buckets a composite aggregation page brings
 BATCH = 500  # pairs counted in one request
 REMEMBERED = 200_000  # counts a lexicon keeps
 CANDIDATES = 300  # syllables tried after the word before, the commonest first
@@ -33,31 +32,11 @@ class ClusterLexicon:
         self._held: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 
     def keyword(self, name: str) -> dict[str, int]:
-        """Every value of the keyword field *name* and how many documents hold it."""
+        """Every value of the vocabulary field *name* and how many documents hold it."""
         with self._lock:
             if name not in self._keywords:
-                self._keywords[name] = self._read(name)
+                self._keywords[name] = read_field(self.cluster, self.index, name)
             return self._keywords[name]
-
-    def _read(self, name: str) -> dict[str, int]:
-        found: dict[str, int] = {}
-        after = None
-        while True:
-            composite = {"size": PAGE, "sources": [{"v": {"terms": {"field": name}}}]}
-            if after:
-                composite["after"] = after
-            answer = self.cluster.request(
-                "POST",
-                path(self.index, "_search"),
-                {"size": 0, "aggs": {"values": {"composite": composite}}},
-                params={"request_cache": "false"},
-            )
-            values = answer["aggregations"]["values"]
-            for bucket in values["buckets"]:
-                found[bucket["key"]["v"]] = bucket["doc_count"]
-            after = values.get("after_key")
-            if not after or len(values["buckets"]) < PAGE:
-                return dict(sorted(found.items()))
 
     # --- search.vocabulary.Lexicon ------------------------------------------------------
 
@@ -77,13 +56,8 @@ class ClusterLexicon:
         missing = [t for t in texts if (field, representation, t) not in self._held]
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
-            names = [fieldname(field, representation)]
-            if field == "body":
-                names.append(fieldname("caption", representation))
-            filters = {
-                str(i): {"bool": {"should": [{"term": {n: term(t)}} for n in names]}}
-                for i, t in enumerate(batch)
-            }
+            name = fieldname(field, representation)
+            filters = {str(i): {"term": {name: term(t)}} for i, t in enumerate(batch)}
             answer = self.cluster.request(
                 "POST",
                 path(self.index, "_search"),

@@ -5,9 +5,9 @@ on spaces. Each text field ("title", "body") has the four representations as fie
 pre-analysed terms: words (`_w`), syllables (`_s`), folded syllables (`_f`) and pairs
 (`_b`). A term of several syllables ("tổ chức", the pair "chức đảng") joins them with a
 no-break space, which OpenSearch's whitespace tokenizer does not split on; syllables and
-folded syllables take one position each, so phrases work. Photo captions are indexed in
-fields of their own (`caption_*`), which queries weigh less, as the Whoosh index weighs
-their occurrences.
+folded syllables take one position each, so phrases work. (Photo captions are part of
+the body here: a term frequency is a whole number, so an occurrence in a caption cannot
+weigh half of one, as it does in the Whoosh index.)
 
 What the page shows of a hit comes from `_source`: the text, and per text field the
 stored spans and terms of indexing.stored (base64), with which search.marks places the
@@ -27,7 +27,7 @@ from ..language.analysis import REPRESENTATIONS, Analysis, analyse
 
 JOIN = "\u00a0"  # joins the syllables of one term; not whitespace to OpenSearch
 SUFFIXES = dict(zip(REPRESENTATIONS, ("w", "s", "f", "b")))
-TEXT_FIELDS = ("title", "body", "caption")  # caption: the body's photo captions
+TEXT_FIELDS = ("title", "body")
 PHRASES = ("syllables", "folded")  # the representations whose positions are read
 VOCABULARY = ("vocab_s", "vocab_w", "vocab_tw", "names")
 
@@ -77,7 +77,8 @@ def mappings(table: Abbreviations) -> dict:
         "url": {"type": "keyword", "index": False},
         "author_f": {**terms, "index_options": "positions"},
         "place_f": {**terms, "index_options": "positions"},
-        **{name: {"type": "keyword"} for name in VOCABULARY},
+        # kept for the vocabulary's counts (opensearch/vocabulary.py), never searched
+        **{name: {"type": "keyword", "index": False, "doc_values": False} for name in VOCABULARY},
     }
     for field in TEXT_FIELDS:
         for representation in REPRESENTATIONS:
@@ -127,11 +128,7 @@ def document(article: Article, record_hash: str, origin: str, table: Abbreviatio
     # scores there (kept for its marks, not indexed as a title).
     if article.title_given:
         doc.update(_streams("title", title, range(len(title.syllables))))
-    in_caption = _caption_positions(body, article.captions)
-    text_positions = [p for p in range(len(body.syllables)) if p not in in_caption]
-    doc.update(_streams("body", body, text_positions))
-    if in_caption:
-        doc.update(_streams("caption", body, sorted(in_caption)))
+    doc.update(_streams("body", body, range(len(body.syllables))))
     return {k: v for k, v in doc.items() if v not in (None, [], "")}
 
 
@@ -147,18 +144,6 @@ def _stored(analysis: Analysis, what: str) -> str:
 def stored_bytes(text: str) -> bytes:
     """The bytes of a stored spans or terms value of `_source`."""
     return base64.b64decode(text) if text else b""
-
-
-def _caption_positions(analysis: Analysis, captions) -> set[int]:
-    """The syllable positions of the words that begin inside a photo caption."""
-    if not captions:
-        return set()
-    found, spans = set(), analysis.spans
-    for first, size in zip(analysis.starts(), analysis.sizes):
-        start = spans[first][0]
-        if any(a <= start < b for a, b in captions):
-            found.update(range(first, first + size))
-    return found
 
 
 def _streams(field: str, analysis: Analysis, positions) -> dict:

@@ -4,8 +4,7 @@ Needs become filters (they decide what matches, not how it ranks); weighted term
 `term` queries with their boosts, which OpenSearch scores with BM25 per field and sums;
 a short query's tiers become constant scores of TIER each, so that, as in the Whoosh
 backend, a better tier always ranks higher (the tiers nest: a document in one is in
-every tier after it). Text fields' body side includes the captions' fields, weighing
-CAPTION_WEIGHT.
+every tier after it).
 """
 
 from __future__ import annotations
@@ -16,17 +15,11 @@ from ..search.request import SearchRequest
 from .mapping import fieldname, term
 
 TIER = 10_000.0  # more than any BM25 score here
-CAPTION_WEIGHT = 0.5  # an occurrence in a photo caption, against one in the text
-
-
-def sides(field: str) -> list[tuple[str, float]]:
-    """The OpenSearch text fields a field of the plan stands for, with their weights."""
-    return [("body", 1.0), ("caption", CAPTION_WEIGHT)] if field == "body" else [(field, 1.0)]
 
 
 def need(needed: Need) -> dict:
     """The documents that satisfy *needed*, as a query."""
-    fields = [fieldname(f, needed.representation) for g in needed.fields for f, _ in sides(g)]
+    fields = [fieldname(f, needed.representation) for f in needed.fields]
     if needed.kind == "phrase" and len(needed.terms) > 1:
         text = " ".join(term(t) for t in needed.terms)
         return _any([{"match_phrase": {f: text}} for f in fields])
@@ -43,11 +36,13 @@ def _any(queries: list[dict]) -> dict:
 
 
 def matching(plan: Plan) -> list[dict]:
-    """Filters for what the plan matches at all (any alternative, no exclusion)."""
-    alternatives = [
-        {"bool": {"filter": [need(n) for n in filter(None, [a.recall, *a.needs])]}}
-        for a in plan.alternatives
-    ]
+    """Filters for what the plan matches at all (any alternative, no exclusion). A short
+    query's words (every_word) say more than its recall (any of them): it is left out."""
+    alternatives = []
+    for alternative in plan.alternatives:
+        recall = None if plan.every_word else alternative.recall
+        needs = [need(n) for n in [recall, *alternative.needs] if n]
+        alternatives.append({"bool": {"filter": needs}})
     found: list[dict] = []
     if alternatives:
         found.append(_any(alternatives))
@@ -86,26 +81,35 @@ def words_of(plan: Plan) -> list[dict]:
     ]
 
 
-def scoring(plan: Plan) -> list[dict]:
-    """What ranks the matching documents: the weighted terms, and the tiers."""
+def scoring(plan: Plan, every_word: bool = False) -> list[dict]:
+    """What ranks the matching documents: the weighted terms, and the tiers (with
+    *every_word*, not the last: every document found is in it, see last_tier)."""
     found = []
     for weighted in plan.scoring:
-        for field, weight in sides(weighted.field):
-            name = fieldname(field, weighted.representation)
-            boost = weighted.boost * weight
-            found.append({"term": {name: {"value": term(weighted.text), "boost": boost}}})
+        name = fieldname(weighted.field, weighted.representation)
+        found.append({"term": {name: {"value": term(weighted.text), "boost": weighted.boost}}})
     if len(plan.alternatives) == 1:
-        for layer in plan.alternatives[0].tiers:
+        layers = plan.alternatives[0].tiers
+        for layer in layers[:-1] if every_word else layers:
             tier = {"bool": {"filter": [need(n) for n in layer]}}
             found.append({"constant_score": {"filter": tier, "boost": TIER}})
     return found
 
 
+def last_tier(plan: Plan, least: int | None) -> float:
+    """What the last tier adds to every score when search() leaves it out: a short
+    query's documents all hold every word, so all of them are in it."""
+    if plan.every_word and least is None and len(plan.alternatives) == 1:
+        return TIER if plan.alternatives[0].tiers else 0.0
+    return 0.0
+
+
 def search(plan: Plan, request: SearchRequest, least: int | None = None) -> dict:
     """The whole query of a search: what it matches, under the filters, how it ranks."""
+    strict = bool(plan.every_word) and least is None
     return {
         "bool": {
             "filter": [*matching(plan), *every_word(plan, least), *filters(request)],
-            "should": scoring(plan),
+            "should": scoring(plan, strict),
         }
     }

@@ -23,9 +23,12 @@ from .mapping import stored_bytes
 
 FACET_VALUES = 10  # values of each facet but the year
 SHARD_RETRIES = 3  # a search some shard of which failed is asked again
+# Below this many documents, BM25 reads the term statistics of the whole index (a shard's
+# differ from them); above, each shard's are close enough, and a search saves a trip.
+WHOLE_STATISTICS_BELOW = 10_000
 YEARS = 200
 SHOWN = ["*"]
-LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body", "caption") for s in "wsfb")]
+LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body") for s in "wsfb")]
 LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f"]
 
 
@@ -43,6 +46,7 @@ class ClusterView(View):
         self.cluster = cluster
         self.alias = alias
         self.index = index  # the concrete index: a rebuild moves the alias to another
+        self._held: int | None = None
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
 
     def close(self) -> None:
@@ -56,9 +60,12 @@ class ClusterView(View):
         self.vocabulary.by_fold  # noqa: B018 - builds the folded lexicon (accent restoration)
 
     def _search(self, body: dict, deadline: Deadline | None = None) -> dict:
-        # Term statistics of the whole index, not of each shard: BM25 then scores as one
-        # index would (and as the Whoosh backend does), whatever shard a document is on.
-        params = {"request_cache": "true", "search_type": "dfs_query_then_fetch"}
+        params = {"request_cache": "true"}
+        if self.documents_held() < WHOLE_STATISTICS_BELOW:
+            # Term statistics of the whole index, not of each shard: in a small index a
+            # shard's may be far from the whole's, and BM25 would score a document by
+            # the shard it landed on. One more round trip (several ms a search).
+            params["search_type"] = "dfs_query_then_fetch"
         if deadline is not None:
             params["timeout"] = f"{max(int(deadline.remaining() * 1000), 1)}ms"
         for attempt in range(SHARD_RETRIES + 1):
@@ -70,6 +77,12 @@ class ClusterView(View):
 
     def documents(self) -> int:
         return self.cluster.request("GET", path(self.index, "_count"))["count"]
+
+    def documents_held(self) -> int:
+        """How many documents the index held when this view first asked."""
+        if self._held is None:
+            self._held = self.documents()
+        return self._held
 
     def count(self, plan: Plan, request: SearchRequest) -> int:
         total, _ = self._total(plan, request)
@@ -114,19 +127,21 @@ class ClusterView(View):
             "sort": _order(sort),
         }
         answer = self._search(body, deadline)
-        relaxed = False
+        relaxed, least = False, None
         if not answer["hits"]["total"]["value"] and plan.every_word:
             _, least = self._total(plan, request)
             if least is not None:
                 body["query"] = query.search(plan, request, least)
                 answer = self._search(body, deadline)
                 relaxed = True
+        added = query.last_tier(plan, least) if sort == "relevance" else 0.0
         if answer.get("timed_out"):
             deadline.passed = True
         hits = answer["hits"]["hits"]
         ranked: list[tuple[object, float | None]] = [(None, None)] * first
         for hit in hits:
             score = hit.get("_score") if sort == "relevance" else None
+            score = None if score is None else score + added
             ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
         counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
         return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)

@@ -160,6 +160,25 @@ def tiers(run: Analysis, restored=None, fields=TEXT, phrases: bool = True) -> li
     return layers
 
 
+def asks(run: Analysis, restored: list[str] | None = None) -> bool:
+    """Is the run a question? Typed without diacritics, read in its accented reading too:
+    "tesla sinh ra o dau" asks "ở đâu"."""
+    if any(question_mask(run)):
+        return True
+    if run.accented or not restored:
+        return False
+    reading = Analysis(
+        words=run.words,
+        sizes=run.sizes,
+        syllables=restored,
+        folded=run.folded,
+        spans=run.spans,
+        surfaces=run.surfaces,
+        gaps=run.gaps,
+    )
+    return any(question_mask(reading))
+
+
 def _all(representation: str, terms, fields) -> Need:
     return Need("all", representation, tuple(terms), fields)
 
@@ -214,7 +233,7 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
                 folded=[f for run, _, _ in runs for f in run.folded],
             )
             alternative.tiers = tiers(joined, phrases=False)
-        if alternative.tiers and not any(any(question_mask(run)) for run, _, _ in runs):
+        if alternative.tiers and not any(asks(run, restored) for run, restored, _ in runs):
             alternative.every_word = [
                 Need("all", "folded", tuple(run.folded), fields) for run, _, fields in runs
             ]

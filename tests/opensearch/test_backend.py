@@ -26,8 +26,8 @@ SEED_IDS = {p.stem for p in CORPUS.glob("*.txt")}
 def backend(opensearch_urls):
     made = OpenSearchBackend(opensearch_urls, f"test-{uuid.uuid4().hex[:8]}")
     yield made
-    made.close()
     made.cluster.request("DELETE", path(f"{made.alias}-20*"), ok=(404,))
+    made.close()
 
 
 @pytest.fixture
@@ -131,7 +131,9 @@ def test_the_command_line_builds_and_searches_the_cluster(cli, opensearch_urls, 
         env = {"VNSEARCH_BACKEND": "opensearch", "VNSEARCH_OPENSEARCH_URL": opensearch_urls}
         assert cli("stats", "--index", alias, env=env).returncode == 0  # the settings too
     finally:
-        Cluster(opensearch_urls).request("DELETE", path(f"{alias}-20*"), ok=(404,))
+        cluster = Cluster(opensearch_urls)
+        cluster.request("DELETE", path(f"{alias}-20*"), ok=(404,))
+        cluster.close()
 
 
 # --- a node lost ------------------------------------------------------------------------
