@@ -37,7 +37,7 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, {system}"
 
 
-def _tree_rss(pid: int) -> int:
+def tree_rss(pid: int) -> int:
     """Resident memory (bytes) of a process and all its descendants, from /proc."""
     total, stack = 0, [pid]
     while stack:
@@ -65,7 +65,7 @@ class PeakMemory(threading.Thread):
 
     def run(self):
         while not self._done.is_set():
-            self.peak = max(self.peak, _tree_rss(self.pid))
+            self.peak = max(self.peak, tree_rss(self.pid))
             time.sleep(self.every)
 
     def stop(self) -> int:

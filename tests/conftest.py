@@ -138,9 +138,8 @@ def make_backend(tmp_path_factory, request):
 
     yield make
     for backend in made:
-        if hasattr(backend, "cluster"):
-            pattern = f"{backend.alias}-20*"
-            backend.cluster.request("DELETE", "/" + pattern, ok=(404,))
+        if hasattr(backend, "delete"):
+            backend.delete()
         backend.close()
 
 

@@ -110,3 +110,8 @@ class OpenSearchBackend(Backend):
 
     def stats(self) -> dict:
         return build.stats(self)
+
+    def delete(self) -> None:
+        """Delete every index built for the alias (its articles and vocabularies)."""
+        for pattern in (f"{self.alias}-20*", f"vocabulary-{self.alias}-20*"):
+            self.cluster.request("DELETE", path(pattern), ok=(404,))

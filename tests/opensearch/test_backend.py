@@ -13,7 +13,7 @@ import pytest
 from indexer.indexing.errors import IndexBusy, IndexNotFound
 from indexer.opensearch import build as cluster_build
 from indexer.opensearch.backend import OpenSearchBackend
-from indexer.opensearch.client import Cluster, ClusterError, path
+from indexer.opensearch.client import ClusterError, path
 
 from ..conftest import CORPUS, ROOT
 
@@ -26,7 +26,7 @@ SEED_IDS = {p.stem for p in CORPUS.glob("*.txt")}
 def backend(opensearch_urls):
     made = OpenSearchBackend(opensearch_urls, f"test-{uuid.uuid4().hex[:8]}")
     yield made
-    made.cluster.request("DELETE", path(f"{made.alias}-20*"), ok=(404,))
+    made.delete()
     made.close()
 
 
@@ -131,9 +131,9 @@ def test_the_command_line_builds_and_searches_the_cluster(cli, opensearch_urls, 
         env = {"VNSEARCH_BACKEND": "opensearch", "VNSEARCH_OPENSEARCH_URL": opensearch_urls}
         assert cli("stats", "--index", alias, env=env).returncode == 0  # the settings too
     finally:
-        cluster = Cluster(opensearch_urls)
-        cluster.request("DELETE", path(f"{alias}-20*"), ok=(404,))
-        cluster.close()
+        removed = OpenSearchBackend(opensearch_urls, alias)
+        removed.delete()
+        removed.close()
 
 
 # --- a node lost ------------------------------------------------------------------------
