@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl
 
 # The index is rebuilt when it is missing or older than the corpus (a file or the folder).
 $(INDEX)/CURRENT: $(shell find $(CORPUS) -name '*.txt' 2>/dev/null) $(CORPUS) | $(STAMP)

@@ -3,16 +3,21 @@
 Each thread keeps one connection to each node (HTTP keep-alive). A request goes to the
 node this thread used last; when that node does not answer (refused, reset, timed
 out, or 502/503/504), it is sent to the next node, so a cluster that loses a node keeps
-answering. Only the standard library is used.
+answering. A URL may be https (the certificate checked against the system's authorities,
+or the file named by SSL_CERT_FILE) and carry a user and password (HTTP basic
+authentication), as a cluster with its security plugin asks. Only the standard library
+is used.
 """
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
+import ssl
 import threading
 import time
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 TIMEOUT = 30.0  # seconds for one request to one node
 RETRY_STATUSES = {502, 503, 504}  # a node that is starting, stopping or overloaded
@@ -31,20 +36,15 @@ class ClusterError(Exception):
 
 
 class Cluster:
-    """The nodes at *urls* ("http://127.0.0.1:9201,http://127.0.0.1:9202")."""
+    """The nodes at *urls* ("http://127.0.0.1:9201,https://user:secret@db2:9200")."""
 
     def __init__(self, urls: str | list[str], timeout: float = TIMEOUT):
         if isinstance(urls, str):
             urls = [u.strip() for u in urls.split(",") if u.strip()]
         if not urls:
             raise ValueError("no OpenSearch URL given")
-        self.nodes = []
-        for url in urls:
-            parts = urlsplit(url if "://" in url else f"http://{url}")
-            if parts.scheme != "http" or not parts.hostname:
-                raise ValueError(f"not an http://host:port URL: {url!r}")
-            self.nodes.append((parts.hostname, parts.port or 9200))
-        self.urls = [f"http://{host}:{port}" for host, port in self.nodes]
+        self.nodes: list[Node] = [Node.of(url) for url in urls]
+        self.urls = [node.url for node in self.nodes]  # without credentials: for messages
         self.timeout = timeout
         self._local = threading.local()
         self._opened: list[http.client.HTTPConnection] = []  # of every thread, to close
@@ -93,19 +93,18 @@ class Cluster:
             connections = self._local.connections = {}
         connection = connections.get(node)
         if connection is None:
-            host, port = self.nodes[node]
-            connection = connections[node] = http.client.HTTPConnection(
-                host, port, timeout=self.timeout
-            )
+            connection = connections[node] = self.nodes[node].connect(self.timeout)
             with self._lock:
                 self._opened.append(connection)
+        if self.nodes[node].authorization:
+            headers = {**headers, "Authorization": self.nodes[node].authorization}
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        raw = response.read()
         try:
-            connection.request(method, path, body=data, headers=headers)
-            response = connection.getresponse()
-            raw = response.read()
-        except (TimeoutError, OSError, http.client.HTTPException):
-            raise
-        answer = json.loads(raw) if raw else {}
+            answer = json.loads(raw) if raw else {}
+        except ValueError:  # a proxy's page, say: the status tells what happened
+            answer = {"error": raw[:200].decode("utf-8", "replace")}
         return response.status, answer
 
     def _drop(self, node: int) -> None:
@@ -121,6 +120,39 @@ class Cluster:
         for connection in opened:
             connection.close()
         self._local.connections = {}
+
+
+class Node:
+    """One node's address: scheme, host, port, and the basic authorization header if the
+    URL names a user."""
+
+    def __init__(self, scheme: str, host: str, port: int, authorization: str | None):
+        self.scheme, self.host, self.port = scheme, host, port
+        self.authorization = authorization
+        self.url = f"{scheme}://{host}:{port}"
+
+    @classmethod
+    def of(cls, url: str) -> Node:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+            raise ValueError(f"not an http(s)://[user:password@]host:port URL: {url!r}")
+        authorization = None
+        if parts.username is not None:
+            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            authorization = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+        return cls(parts.scheme, parts.hostname, port or 9200, authorization)
+
+    def connect(self, timeout: float) -> http.client.HTTPConnection:
+        if self.scheme == "https":
+            context = ssl.create_default_context()
+            return http.client.HTTPSConnection(
+                self.host, self.port, timeout=timeout, context=context
+            )
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
 
 
 def path(*parts: str) -> str:
