@@ -47,7 +47,7 @@ SETTINGS = (
         "VNSEARCH_OPENSEARCH_URL",
         str,
         "http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203",
-        "the OpenSearch nodes to talk to, comma-separated",
+        "the OpenSearch nodes, comma-separated: http(s)://[user:password@]host:port",
     ),
     Setting(
         "abbreviations",
