@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,21 +131,28 @@ def bare_index(path: Path, articles: list[dict]):
     from whoosh.analysis import SpaceSeparatedTokenizer
 
     if index.exists_in(path):
-        return index.open_dir(path)
+        ix = index.open_dir(path)
+        if ix.doc_count() == len(articles):
+            return ix
+        print(f"{path} holds {ix.doc_count()} documents, not {len(articles)}: rebuilt")
     from pyvi import ViTokenizer
 
-    path.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")  # a killed build leaves no index
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
     schema = fields.Schema(
         id=fields.ID(stored=True), text=fields.TEXT(analyzer=SpaceSeparatedTokenizer())
     )
-    ix = index.create_in(path, schema)
+    ix = index.create_in(building, schema)
     started = time.perf_counter()
     with ix.writer(limitmb=256) as writer:
         for article in articles:
             text = ViTokenizer.tokenize(f"{article.get('title', '')}\n{article['text']}").lower()
             writer.add_document(id=article["id"], text=text)
+    shutil.rmtree(path, ignore_errors=True)
+    building.rename(path)
     print(f"bare index built in {time.perf_counter() - started:.0f} s (pyvi included)")
-    return ix
+    return index.open_dir(path)
 
 
 def bare_latencies(ix, queries: list[str]) -> list[float]:
