@@ -228,3 +228,26 @@ def test_no_two_completions_differ_only_by_diacritics_or_case(seeds, typed):
     found = seeds.suggest(typed)
     assert found and len({fold(s).lower() for s in found}) == len(found)
     assert all(fold(s).lower().startswith(fold(typed).lower()) for s in found)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def in_capitals(request, make_backend, tmp_path_factory):
+    # a name written in capitals too (a headline), where case says nothing
+    source = jsonl(
+        tmp_path_factory.mktemp("capitals"),
+        {"id": "a", "title": "Tin tỉnh", "text": "Người dân Khánh Hòa xây dựng nông thôn mới."},
+        {"id": "b", "title": "Tin tỉnh", "text": "Nông dân Khánh Hoà xây dựng đường làng."},
+        {"id": "c", "title": "Tin xã", "text": "Ở Khánh Hòa, xã Ninh Thọ đón khách."},
+        {"id": "d", "title": "Tin xã", "text": "Ở Khánh Hoà, xã Ninh Ích có lễ hội."},
+        {"id": "e", "title": "Tin cầu", "text": "KHÁNH HÒA XÂY DỰNG CẦU MỚI"},
+        {"id": "f", "title": "Tin", "text": "Ông Lý nói. Việc quản lý tốt."},
+        {"id": "g", "title": "Tin", "text": "Công tác quản lý đất đai."},
+        {"id": "h", "title": "Tin", "text": "Cán bộ quản lý thị trường."},
+    )
+    return make_backend(request.param, [source], "capitals")
+
+
+def test_a_name_is_completed_as_it_is_written(in_capitals):
+    found = in_capitals.suggest("khanh hoa x")
+    assert found and all(s.startswith(("Khánh Hòa ", "Khánh Hoà ")) for s in found), found
+    assert in_capitals.suggest("quan l")[0] == "quản lý"  # not "quản Lý"
