@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--workers", type=int, default=min(4, (os.cpu_count() or 1) * 2), help="worker processes"
+        "--workers",
+        type=int,
+        default=max(2, os.cpu_count() or 1),
+        help="worker processes (default: one per core, at least 2; more only add memory"
+        " and contention: docs/benchmarks.md)",
     )
     parser.add_argument(
         "--timeout", type=int, default=30, help="seconds before a stuck worker is restarted"
