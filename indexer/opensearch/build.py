@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import uuid
 from pathlib import Path
 
 from ..articles.sources import MAX_BYTES, Problem, count, is_folder_source, read, to_article
 from ..indexing import parallel
-from ..indexing.errors import IndexBusy, IndexNotFound
+from ..indexing.errors import IndexNotFound
 from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
 from ..language.abbreviations import Abbreviations
+from . import locks
 from .client import ClusterError, path
 from .mapping import VOCABULARY, document, mappings, settings
 from .vocabulary import Counts
 from .vocabulary import index_of as vocabulary_index
 
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request
-LOCKS = "vnsearch_locks"  # not "<alias>-...": the alias's own indexes are named so
 KEEP = 2  # indexes of an alias kept: the live one and the one before
 GREEN_WAIT = "120s"
 
@@ -113,41 +112,6 @@ def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
             counts.add(doc["_source"], -1)
 
 
-def _lock(backend) -> str:
-    """Take the alias's lock; raise IndexBusy when a live process holds it."""
-    holder = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
-    lock = path(LOCKS, "_create", backend.alias)
-    for _ in range(2):
-        try:
-            backend.cluster.request("PUT", lock, holder, params={"refresh": "true"})
-            return lock
-        except ClusterError as error:
-            if error.status != 409:
-                raise
-        found = backend.cluster.request("GET", path(LOCKS, "_doc", backend.alias), ok=(404,))
-        other = found.get("_source", {})
-        if other.get("host") == holder["host"] and not _alive(other.get("pid")):
-            backend.cluster.request("DELETE", path(LOCKS, "_doc", backend.alias), ok=(404,))
-            continue  # its holder died: the lock is free
-        raise IndexBusy(
-            f"{backend.alias} is being built or updated by process {other.get('pid')}"
-            f" on {other.get('host')}"
-        )
-    raise IndexBusy(f"{backend.alias} is being built or updated by another process")
-
-
-def _unlock(backend) -> None:
-    backend.cluster.request("DELETE", path(LOCKS, "_doc", backend.alias), ok=(404,))
-
-
-def _alive(pid) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (OSError, TypeError, ValueError):
-        return False
-    return True
-
-
 def _processes(workers: int | None) -> int:
     return workers if workers else (os.cpu_count() or 1)
 
@@ -203,7 +167,7 @@ def build(
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
     cluster = backend.cluster
-    _lock(backend)
+    locks.take(backend)
     index = f"{backend.alias}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
     try:
         body = {"settings": settings(backend.shards, 0), "mappings": mappings(table)}
@@ -226,7 +190,7 @@ def build(
             cluster.request("DELETE", path(vocabulary_index(index)), ok=(404,))
             raise
     finally:
-        _unlock(backend)
+        locks.release(backend)
     run.summary.seconds = time.monotonic() - started
     reporter.close(run.summary)
     return run.summary
@@ -321,7 +285,7 @@ def update(
     started = time.monotonic()
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
-    _lock(backend)
+    locks.take(backend)
     try:
         table = backend.table(index)
         known, by_origin = _known(backend, index)
@@ -380,7 +344,7 @@ def update(
             meta = {"_meta": {**_meta(backend.cluster, index), "update": _info(sources, summary)}}
             backend.cluster.request("PUT", path(index, "_mapping"), meta)
     finally:
-        _unlock(backend)
+        locks.release(backend)
     run.summary.seconds = time.monotonic() - started
     reporter.close(run.summary)
     return run.summary

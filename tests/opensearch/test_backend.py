@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.indexing.errors import IndexBusy, IndexNotFound
-from indexer.opensearch import build as cluster_build
+from indexer.opensearch import locks
 from indexer.opensearch.backend import OpenSearchBackend
 from indexer.opensearch.client import ClusterError, path
 
@@ -105,7 +105,7 @@ def test_of_two_records_with_one_id_the_later_wins(backend, tmp_path):
 
 
 def test_one_writer_at_a_time(backend, corpus):
-    lock = path(cluster_build.LOCKS, "_doc", backend.alias)
+    lock = path(locks.LOCKS, "_doc", backend.alias)
     holder = {"host": __import__("socket").gethostname(), "pid": 1, "since": time.time()}
     backend.cluster.request("PUT", lock, holder, params={"refresh": "true"})
     with pytest.raises(IndexBusy, match="process 1"):
