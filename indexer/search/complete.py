@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections import OrderedDict
 
 from ..language.analysis import Analysis
 from ..language.text import fold, has_diacritics, normalize_syllable
@@ -25,6 +26,9 @@ COMPLETION_MIN_DF = 2  # a body word must occur in this many documents to be off
 TITLE_WEIGHT = 3.0  # a word or pair in a title counts as this many in a body
 READINGS = 3  # accented readings of the word before tried as the context
 SCANNED = 5000  # words looked at, at most, for one prefix
+# readings of the words before kept: while a word is typed letter by letter, the words
+# before it stay the same, and their accent restoration is most of a completion's time
+CONTEXTS_KEPT = 2000
 
 
 def _agrees(term: str, typed: str) -> bool:
@@ -51,6 +55,7 @@ class Completions:
         self._lock = threading.Lock()
         self._entries: list[tuple[str, float, str]] | None = None
         self._keys: list[str] = []
+        self._contexts: OrderedDict[str, list] = OrderedDict()
 
     def entries(self) -> list[tuple[str, float, str]]:
         """Every offered word as (folded, -weight, word), in folded order."""
@@ -114,8 +119,8 @@ class Completions:
         for before, syllable, known in contexts:  # what follows the words before
             for weight, after in self.following(syllable, typed):
                 ranked.append((0 if known else 1, -weight, [*before, after]))
-        if not ranked:  # nothing fits the words before: the last word alone
-            before = [normalize_syllable(w) for w in head]
+        if not ranked:  # nothing follows the words before: the last word alone, after them
+            before = shown or [normalize_syllable(w) for w in head]
             for weight, term in self.words_starting(typed):
                 ranked.append((2, -weight, [*before, *term.split()]))
         ranked.sort(key=lambda item: (item[0], item[1]))
@@ -147,6 +152,18 @@ class Completions:
 
         Typed without diacritics, they are restored, and the last one's other readings
         are tried too; abbreviations and numerals are shown as typed."""
+        with self._lock:
+            if head in self._contexts:
+                self._contexts.move_to_end(head)
+                return self._contexts[head]
+        found = self._read(head)
+        with self._lock:
+            self._contexts[head] = found
+            while len(self._contexts) > CONTEXTS_KEPT:
+                self._contexts.popitem(last=False)
+        return found
+
+    def _read(self, head: str) -> list[tuple[list[str], str, bool]]:
         run = self.analyse(head)
         if not run.syllables:
             return []

@@ -251,3 +251,14 @@ def test_a_name_is_completed_as_it_is_written(in_capitals):
     found = in_capitals.suggest("khanh hoa x")
     assert found and all(s.startswith(("Khánh Hòa ", "Khánh Hoà ")) for s in found), found
     assert in_capitals.suggest("quan l")[0] == "quản lý"  # not "quản Lý"
+
+
+def test_the_words_before_are_read_once_while_a_word_is_typed(seeds, monkeypatch):
+    view = seeds.view()
+    calls = []
+    restore = view.vocabulary.restore
+    monkeypatch.setattr(view.vocabulary, "restore", lambda run: calls.append(run) or restore(run))
+    typed = [seeds.suggest(prefix) for prefix in ("hoi nghi t", "hoi nghi to", "hoi nghi to ")]
+    assert typed[1][0] == "hội nghị tổ chức"  # the words before as read, even alone
+    heads = [run.folded for run in calls if run.folded == ["hoi", "nghi"]]
+    assert len(heads) == 1  # "hoi nghi" restored once, for both
