@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import queue
 from contextlib import contextmanager
 
@@ -53,6 +54,11 @@ class Job:
     def finish(self):
         """The worker's last answer, once every batch is done."""
         return None
+
+
+def processes(workers: int | None) -> int:
+    """The worker processes to run: *workers*, or one per core when not given."""
+    return workers if workers else (os.cpu_count() or 1)
 
 
 def run(job: Job, groups, workers: int, ordered: bool = True):

@@ -23,6 +23,10 @@ class Run:
         self.added: dict[str, tuple[int, str, str]] = {}  # id -> (number, serial, where)
         self.superseded: list[str] = []  # serials of documents a later record replaced
         self.seen_ids: set[str] = set()
+        # an update's records, by their place in the sources: of two with one id the
+        # later wins, even when it is the unchanged one
+        self.changed_at: dict[str, int] = {}  # where -> position of a changed record
+        self.unchanged_at: dict[str, tuple[int, str]] = {}  # id -> (position, where)
 
     def serial_of(self, number: int) -> str:
         """The serial of this run's *number*-th record: lets a later duplicate replace it."""
@@ -64,3 +68,36 @@ class Run:
                 self.problem(item)
             else:
                 yield item
+
+    def changed(self, records, known: dict[str, str]):
+        """Pass on the records of an update whose content hash *known* ({hash: id} of the
+        live documents) does not hold; count the others as unchanged. Where each stood
+        is kept for unchanged_later."""
+        for position, record in enumerate(records):
+            doc_id = known.get(record.hash)
+            if doc_id is not None:
+                self.summary.unchanged += 1
+                self.seen_ids.add(doc_id)
+                self.unchanged_at[doc_id] = (position, record.where)
+                self.reporter.advance()
+                continue
+            self.changed_at[record.where] = position
+            yield record
+
+    def unchanged_later(self, doc_id: str) -> str | None:
+        """Where the unchanged record of *doc_id* stands, if it came after the changed
+        record this run added for that id: the live document, unchanged, then wins."""
+        unchanged = self.unchanged_at.get(doc_id)
+        if unchanged is None or unchanged[0] <= self.changed_at[self.added[doc_id][2]]:
+            return None
+        return unchanged[1]
+
+    def vanished(self, folders, by_origin: dict[str, list[str]]) -> list[str]:
+        """The ids of live documents read from *folders* ({origin: [id]}) that no record of
+        this run had: their files are gone."""
+        return [
+            doc_id
+            for origin in folders
+            for doc_id in by_origin.get(origin, ())
+            if doc_id not in self.seen_ids
+        ]

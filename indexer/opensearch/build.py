@@ -12,7 +12,6 @@ document says who holds the alias.
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -112,10 +111,6 @@ def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
             counts.add(doc["_source"], -1)
 
 
-def _processes(workers: int | None) -> int:
-    return workers if workers else (os.cpu_count() or 1)
-
-
 def _info(sources, summary: Summary) -> dict:
     info = summary.as_dict()
     info["sources"] = [str(Path(s).resolve()) for s in sources]
@@ -176,7 +171,7 @@ def build(
         try:
             records = run.readable(read(sources, max_bytes))
             counts = Counts()
-            _send(backend, run, records, table, index, _processes(workers), counts)
+            _send(backend, run, records, table, index, parallel.processes(workers), counts)
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 why = "strict mode and problems above" if summary.indexed else None
@@ -290,34 +285,13 @@ def update(
         table = backend.table(index)
         known, by_origin = _known(backend, index)
         folders = {str(Path(s).resolve()) for s in sources if is_folder_source(s)}
-        # Where each record came: of two records with one id the later wins, even when it
-        # is the unchanged one (it is then written again, after the changed one).
-        changed_at: dict[str, int] = {}  # where -> position
-        unchanged_at: dict[str, tuple[int, str]] = {}  # id -> (position, where)
-
-        def changed(records):
-            for position, record in enumerate(records):
-                if record.hash in known:
-                    doc_id = known[record.hash]
-                    run.summary.unchanged += 1
-                    run.seen_ids.add(doc_id)
-                    unchanged_at[doc_id] = (position, record.where)
-                    reporter.advance()
-                    continue
-                changed_at[record.where] = position
-                yield record
-
-        records = changed(run.readable(read(sources, max_bytes)))
+        records = run.changed(run.readable(read(sources, max_bytes)), known)
         if strict:  # nothing may change if anything fails: look first, then write
             records = list(records)
         counts = Counts.read(backend.cluster, index)
-        _send(backend, run, records, table, index, _processes(workers), counts, replacing=True)
-        again = {
-            where
-            for doc_id, (_, _, changed_where) in run.added.items()
-            if doc_id in unchanged_at and unchanged_at[doc_id][0] > changed_at[changed_where]
-            for where in [unchanged_at[doc_id][1]]
-        }
+        workers = parallel.processes(workers)
+        _send(backend, run, records, table, index, workers, counts, replacing=True)
+        again = {w for i in run.added if (w := run.unchanged_later(i)) is not None}
         if again:  # rare: read those records again, and write them last
             rewritten = Run(Reporter(None, True))
             kept = (r for r in rewritten.readable(read(sources, max_bytes)) if r.where in again)
@@ -326,17 +300,13 @@ def update(
         if strict and (summary.failed or summary.skipped):
             reporter.say("nothing was changed: strict mode and problems above")
         else:
-            deletions = []
-            for origin in folders:
-                for doc_id in by_origin.get(origin, ()):
-                    if doc_id not in run.seen_ids:
-                        action = {"delete": {"_index": index, "_id": doc_id}}
-                        deletions.append(json.dumps(action) + "\n")
-                        summary.deleted += 1
-            if deletions:
-                gone = [json.loads(line)["delete"]["_id"] for line in deletions]
+            gone = run.vanished(folders, by_origin)
+            summary.deleted += len(gone)
+            if gone:
                 forget(backend, index, gone, counts)
-                backend.cluster.request("POST", "/_bulk", "".join(deletions).encode("utf-8"))
+                actions = (json.dumps({"delete": {"_index": index, "_id": i}}) for i in gone)
+                body = "".join(f"{action}\n" for action in actions)
+                backend.cluster.request("POST", "/_bulk", body.encode("utf-8"))
             counts.write(backend.cluster, index, backend.replicas)
             backend.cluster.request("POST", path(index, "_refresh"))
             summary.published = True

@@ -8,7 +8,6 @@ this process, replacing changed documents and deleting vanished ones.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from ..articles.sources import MAX_BYTES, Problem, count, is_folder_source, read
+from ..indexing import parallel
 from ..indexing.errors import IndexNotFound
 from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
@@ -53,7 +53,7 @@ def build(
         try:
             ix = whoosh_index.create_in(building, schema)
             records = run.readable(read(sources, max_bytes))
-            build_segments(ix, building, records, _processes(workers), run, WRITER_MB)
+            build_segments(ix, building, records, parallel.processes(workers), run, WRITER_MB)
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 shutil.rmtree(building, ignore_errors=True)
@@ -110,26 +110,10 @@ def update(
         ix = storage.open_index(index_dir)
         known, by_origin = _known(ix)
         folders = {str(Path(s).resolve()) for s in sources if is_folder_source(s)}
-        # Where each record came in the sources: of two records with one id the later
-        # wins, even when it is the unchanged one and the earlier was superseded before.
-        changed_at: dict[str, int] = {}  # where -> position
-        unchanged_at: dict[str, int] = {}  # id -> position of its last unchanged record
-
-        def changed(records):
-            for position, record in enumerate(records):
-                if record.hash in known:
-                    run.summary.unchanged += 1
-                    run.seen_ids.add(known[record.hash])
-                    unchanged_at[known[record.hash]] = position
-                    reporter.advance()
-                    continue
-                changed_at[record.where] = position
-                yield record
-
         writer = ix.writer(limitmb=WRITER_MB)
         try:
-            records = changed(run.readable(read(sources, max_bytes)))
-            for record, made in documents(records, ix.schema, _processes(workers)):
+            records = run.changed(run.readable(read(sources, max_bytes)), known)
+            for record, made in documents(records, ix.schema, parallel.processes(workers)):
                 if isinstance(made, Problem):
                     run.problem(made)
                     continue
@@ -138,16 +122,14 @@ def update(
                 doc["serial"] = run.serial_of(number)
                 writer.add_document(**doc)
                 run.added_at(number, doc["id"], record.where, chars, doc["serial"])
-            for doc_id, (_, serial, where) in run.added.items():
-                if unchanged_at.get(doc_id, -1) > changed_at[where]:
+            for doc_id, (_, serial, _) in run.added.items():
+                if run.unchanged_later(doc_id) is not None:
                     run.superseded.append(serial)  # the live document stays
                 else:
                     writer.delete_by_term("id", doc_id)  # only the live one, not the new
-            for origin in folders:
-                for doc_id in by_origin.get(origin, ()):
-                    if doc_id not in run.seen_ids:
-                        writer.delete_by_term("id", doc_id)
-                        run.summary.deleted += 1
+            for doc_id in run.vanished(folders, by_origin):
+                writer.delete_by_term("id", doc_id)
+                run.summary.deleted += 1
         except BaseException:
             writer.cancel()
             raise
@@ -164,10 +146,6 @@ def update(
     run.summary.seconds = time.monotonic() - started
     reporter.close(run.summary)
     return run.summary
-
-
-def _processes(workers: int | None) -> int:
-    return workers if workers else (os.cpu_count() or 1)
 
 
 def _delete_superseded(ix, run: Run) -> None:
