@@ -94,14 +94,6 @@ class OpenSearchBackend(Backend):
         self._local.view = None
         self.cluster.close()
 
-    def warm(self, alive=lambda: None) -> bool:
-        try:
-            view = self.view()
-        except IndexNotFound:
-            return False
-        view.warm(alive)
-        return True
-
     def build(self, sources, **options) -> Summary:
         return build.build(self, sources, **options)
 

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..indexing.errors import IndexNotFound
 from ..indexing.report import Summary
 from ..indexing.stored import Spans, Terms, decode_spans
 from ..language.abbreviations import Abbreviations
@@ -178,10 +179,15 @@ class Backend(ABC):
         """How many documents the index holds."""
         return self.reading(lambda view: view.documents())
 
-    @abstractmethod
     def warm(self, alive=lambda: None) -> bool:
         """Open the index and read ahead what every search uses (a server calls this
         before its first request). False when there is no index yet."""
+        try:
+            view = self.view()
+        except IndexNotFound:
+            return False
+        view.warm(alive)
+        return True
 
     # --- writing ---------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import threading
 import time
 from pathlib import Path
 
-from ..indexing.errors import IndexNotFound
 from ..indexing.report import Summary
 from ..search.engine import Backend
 from ..search.request import InvalidRequest
@@ -66,14 +65,6 @@ class WhooshBackend(Backend):
         old, self._local.view = getattr(self._local, "view", None), None
         if old is not None:
             old.close()
-
-    def warm(self, alive=lambda: None) -> bool:
-        try:
-            view = self.view()
-        except IndexNotFound:
-            return False
-        view.warm(alive)
-        return True
 
     def build(self, sources, **options) -> Summary:
         return build.build(self.index_dir, sources, **options)
