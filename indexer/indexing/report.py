@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -31,6 +33,13 @@ class Summary:
     def as_dict(self) -> dict:
         info = asdict(self)
         info["problems"] = self.problems[:100]
+        return info
+
+    def record(self, sources) -> dict:
+        """What a build or update keeps about itself: this summary, its sources, when."""
+        info = self.as_dict()
+        info["sources"] = [str(Path(s).resolve()) for s in sources]
+        info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         return info
 
 

@@ -111,13 +111,6 @@ def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
             counts.add(doc["_source"], -1)
 
 
-def _info(sources, summary: Summary) -> dict:
-    info = summary.as_dict()
-    info["sources"] = [str(Path(s).resolve()) for s in sources]
-    info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return info
-
-
 def _send(backend, run: Run, records, table, index: str, workers: int, counts: Counts,
           replacing: bool = False) -> None:  # fmt: skip
     """Make documents of *records* in worker processes and bulk them, in order, counting
@@ -204,7 +197,7 @@ def _publish(backend, index: str, sources, summary: Summary, started: float) -> 
     )
     summary.seconds = time.monotonic() - started
     summary.published = True
-    meta = {"_meta": {**_meta(cluster, index), "build": _info(sources, summary)}}
+    meta = {"_meta": {**_meta(cluster, index), "build": summary.record(sources)}}
     cluster.request("PUT", path(index, "_mapping"), meta)
     try:
         old = sorted(cluster.request("GET", path("_alias", backend.alias)))
@@ -311,7 +304,7 @@ def update(
             backend.cluster.request("POST", path(index, "_refresh"))
             summary.published = True
             summary.seconds = time.monotonic() - started
-            meta = {"_meta": {**_meta(backend.cluster, index), "update": _info(sources, summary)}}
+            meta = {"_meta": {**_meta(backend.cluster, index), "update": summary.record(sources)}}
             backend.cluster.request("PUT", path(index, "_mapping"), meta)
     finally:
         locks.release(backend)

@@ -175,11 +175,7 @@ def _known(ix) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 def _info(sources, summary: Summary) -> dict:
-    info = summary.as_dict()
-    info["format"] = storage.FORMAT
-    info["sources"] = [str(Path(s).resolve()) for s in sources]
-    info["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return info
+    return {**summary.record(sources), "format": storage.FORMAT}
 
 
 def stats(index_dir: str | Path) -> dict:
