@@ -180,6 +180,7 @@ def test_autocomplete_with_keyboard(page, base_url):
     assert page.locator("#suggestions li[aria-selected=true]").count() == 1
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(r"q=t%E1%BB%95"))
+    page.locator(".hit").first.wait_for()  # the URL may change before the results come
     assert page.locator(".hit").count() >= 1
 
 
