@@ -102,41 +102,35 @@ class GenerationView(View):
 
     def holding_all(self, syllables: list[str]) -> int:
         need = Need("all", "syllables", tuple(syllables))
-        return int(np.count_nonzero(self.sets.need(need)))
+        return int(np.count_nonzero(self.sets.need(need) & self.sets.everything()))
 
     def count(self, plan: Plan, request: SearchRequest) -> int:
-        docs, _, _ = self.selected(plan, request)
+        docs, _ = self.selected(plan, request)
         return int(np.count_nonzero(docs))
 
     def find(
         self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
     ) -> Found:
-        docs, restricted, relaxed = self.selected(plan, request)
+        docs, relaxed = self.selected(plan, request)
         if sort == "relevance":
-            ranked = self.ranked(plan, docs, restricted, needed, deadline)
+            ranked = self.ranked(plan, docs, needed, deadline)
         else:
             ranked = [(d, None) for d in self.by_date(docs, sort == "newest")[:needed]]
         counts = {name: self.sets.counts(name, docs) for name in FACETS}
         return Found(int(np.count_nonzero(docs)), ranked, counts, relaxed)
 
-    def selected(self, plan: Plan, request: SearchRequest) -> tuple[np.ndarray, bool, bool]:
-        """(the documents the query finds under the request's filters, whether the scoring
-        terms reach more than those, whether a short query's words were relaxed)."""
-        matched = self.matching(plan)
-        docs = self.filtered(matched, request)
-        # Whether some matched documents are not reached by the scoring terms' postings
-        # alone: phrases, fields and exclusions narrow them, and so do filters.
-        restricted = docs is not matched or bool(
-            plan.alternatives and (plan.excluded or any(a.needs for a in plan.alternatives))
-        )
+    def selected(self, plan: Plan, request: SearchRequest) -> tuple[np.ndarray, bool]:
+        """(the live documents the query finds under the request's filters, whether a
+        short query's words were relaxed)."""
+        docs = self.filtered(self.matching(plan), request)
         if not plan.every_word:
-            return docs, restricted, False
+            return docs, False
         every = docs.copy()
         for need in plan.every_word:
             every &= self.sets.need(need)
         if every.any() or not docs.any():
-            return every, True, False
-        return self.most_words(plan.every_word, docs), True, True
+            return every, False
+        return self.most_words(plan.every_word, docs), True
 
     def most_words(self, needs: list[Need], docs: np.ndarray) -> np.ndarray:
         """The documents of *docs* holding the most of the words of *needs* (any form)."""
@@ -181,7 +175,7 @@ class GenerationView(View):
 
     # --- orders -------------------------------------------------------------------------
 
-    def ranked(self, plan: Plan, docs, restricted: bool, needed: int, deadline: Deadline) -> list:
+    def ranked(self, plan: Plan, docs, needed: int, deadline: Deadline) -> list:
         """The best *needed* documents, as (docnum, score), tiers first; partial if time runs out.
 
         Every document the scoring terms reach gets its BM25F score (bm25.py); a tier adds
@@ -213,9 +207,9 @@ class GenerationView(View):
                     inside &= members
                 keys[inside] += TIER * (len(layers) - rank)
                 placed |= inside
-        reached = keys > 0
-        if restricted:
-            reached &= docs
+        # postings hold deleted documents too (a replaced or deleted one stays in its
+        # segment until a merge): only the documents found, all live, are ranked
+        reached = (keys > 0) & docs
         candidates = np.flatnonzero(reached)
         ranks = self.sets.id_ranks()
         if len(candidates) > needed:  # the best *needed*; of equal keys, the first ids

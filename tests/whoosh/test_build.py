@@ -292,6 +292,23 @@ def test_update_deleted_file(built):
     assert with_id(index, "004_80203056e2d47fdc") == []
 
 
+def test_deleted_and_replaced_documents_are_never_found(built):
+    # their postings stay in their segments until a merge: a question, ranked over the
+    # postings of its words, must still find only live documents (and each once)
+    index, corpus = built
+    (corpus / "004_80203056e2d47fdc.txt").unlink()
+    path = corpus / f"{CHANGED}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Thái Nguyên", "Cao Bằng"), "utf-8")
+    run(build.update, index, [corpus])
+    backend = WhooshBackend(index)
+    questions = ["Tỉnh ủy Thái Nguyên tổ chức hội nghị gì vào năm nào vậy?", "Hội nghị là gì?"]
+    for question in questions + ["Thái Nguyên", "hội nghị"]:
+        result = backend.search(q=question, per_page=50)
+        ids = [hit.id for hit in result.hits]
+        assert len(ids) == len(set(ids)) == min(result.total, 50)
+        assert "004_80203056e2d47fdc" not in ids
+
+
 def test_update_renamed_file(built):
     index, corpus = built
     (corpus / "004_80203056e2d47fdc.txt").rename(corpus / "004_renamed.txt")
