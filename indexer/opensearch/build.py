@@ -187,6 +187,7 @@ def build(
 def _publish(backend, index: str, sources, summary: Summary, started: float) -> None:
     """Make the finished index searchable, replicated, and the one the alias names."""
     cluster = backend.cluster
+    _merge(cluster, index)
     replicas = {"index": {"number_of_replicas": backend.replicas, "refresh_interval": "1s"}}
     cluster.request("PUT", path(index, "_settings"), replicas)
     cluster.request("POST", path(index, "_refresh"))
@@ -213,6 +214,20 @@ def _publish(backend, index: str, sources, summary: Summary, started: float) -> 
     for stale in sorted(built)[:-KEEP]:
         cluster.request("DELETE", path(stale), ok=(404,))
         cluster.request("DELETE", path(vocabulary_index(stale)), ok=(404,))
+
+
+def _merge(cluster, index: str) -> None:
+    """Merge each shard of a finished index into one segment, before it is copied to its
+    replicas: a search then reads one term dictionary a shard, not tens (one to two
+    milliseconds a search of the news set here)."""
+    answer = cluster.request(
+        "POST",
+        path(index, "_forcemerge"),
+        params={"max_num_segments": 1, "wait_for_completion": "false"},
+    )
+    task = answer.get("task")
+    while task and not cluster.request("GET", path("_tasks", task)).get("completed"):
+        time.sleep(1.0)  # a merge may take longer than one request may wait
 
 
 def _meta(cluster, index: str) -> dict:

@@ -20,6 +20,7 @@ from . import query
 from .client import Cluster, ClusterError, path
 from .lexicon import ClusterLexicon
 from .mapping import stored_bytes
+from .sources import sources
 
 FACET_VALUES = 10  # values of each facet but the year
 SHARD_RETRIES = 3  # a search some shard of which failed is asked again
@@ -27,7 +28,6 @@ SHARD_RETRIES = 3  # a search some shard of which failed is asked again
 # differ from them); above, each shard's are close enough, and a search saves a trip.
 WHOLE_STATISTICS_BELOW = 10_000
 YEARS = 200
-SHOWN = ["*"]
 LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body") for s in "wsfb")]
 LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f"]
 
@@ -122,7 +122,8 @@ class ClusterView(View):
             "from": first,
             "size": size,
             "track_total_hits": True,
-            "_source": {"excludes": LEFT_OUT},
+            "_source": False,  # what hits show is kept by this process (sources.py)
+            "seq_no_primary_term": True,
             "aggs": _facets(),
             "sort": _order(sort),
         }
@@ -138,11 +139,14 @@ class ClusterView(View):
         if answer.get("timed_out"):
             deadline.passed = True
         hits = answer["hits"]["hits"]
+        shown = sources(self.cluster, hits, LEFT_OUT)
         ranked: list[tuple[object, float | None]] = [(None, None)] * first
-        for hit in hits:
+        for hit, source in zip(hits, shown):
+            if not source:
+                continue  # deleted since the search found it
             score = hit.get("_score") if sort == "relevance" else None
             score = None if score is None else score + added
-            ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
+            ranked.append((Ref(hit["_id"], source), _rounded(score)))
         counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
         return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)
 
