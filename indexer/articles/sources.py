@@ -60,6 +60,11 @@ def _hash(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def jsonl_record(where: str, data: bytes, origin: str) -> Record:
+    """One line of the import format (a JSON object), as a JSON Lines source gives it."""
+    return Record(where, origin, "jsonl", data, None, _hash(b"jsonl", data))
+
+
 def is_folder_source(source: str | Path) -> bool:
     """Tell whether *source* is a folder: its vanished files are deleted on update."""
     return Path(source).is_dir()
@@ -140,7 +145,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Record | Problem]:
                         f"line too long: {len(line):,} bytes (limit {max_bytes:,})",
                     )
                     continue
-                yield Record(where, origin, "jsonl", line, None, _hash(b"jsonl", line))
+                yield jsonl_record(where, line, origin)
     except (OSError, EOFError, gzip.BadGzipFile) as error:
         yield Problem(str(path), "failed", f"cannot read past this point: {error}")
 

@@ -21,6 +21,7 @@ from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
 from ..language.abbreviations import Abbreviations
 from . import storage
+from .apply import catch_up, journal_of
 from .schema import TEXT_FIELDS, build_schema
 from .workers import build_segments, documents
 
@@ -61,6 +62,8 @@ def build(
                 reporter.say(f"nothing was published: {why or 'no document could be indexed'}")
             else:
                 _delete_superseded(ix, run)
+                # what came over HTTP stays: the journal is applied before publishing
+                catch_up(ix, building, journal_of(index_dir))
                 summary.seconds = time.monotonic() - started
                 summary.published = True  # build.json is read only once it is
                 storage.write_info(building, "build.json", _info(sources, summary))

@@ -302,7 +302,7 @@ def test_deleted_and_replaced_documents_are_never_found(built):
     run(build.update, index, [corpus])
     backend = WhooshBackend(index)
     questions = ["Tỉnh ủy Thái Nguyên tổ chức hội nghị gì vào năm nào vậy?", "Hội nghị là gì?"]
-    for question in questions + ["Thái Nguyên", "hội nghị"]:
+    for question in [*questions, "Thái Nguyên", "hội nghị"]:
         result = backend.search(q=question, per_page=50)
         ids = [hit.id for hit in result.hits]
         assert len(ids) == len(set(ids)) == min(result.total, 50)

@@ -1,0 +1,209 @@
+"""The write journal of an index: writes over HTTP, on disk before they are acknowledged.
+
+    <journal>/log.jsonl       one line per task (a POST, PUT or DELETE), appended
+    <journal>/done/<task>.json what applying it did (written by the applier)
+    <journal>/.lock           held while a line is appended
+
+A task's line is written and fsync'd, under an exclusive lock that orders the tasks of
+every server process, before its number is returned: a write that was acknowledged
+survives kill -9 of the server and the loss of power. A line cut short by a crash was
+never acknowledged; the next append cuts it off.
+
+An index remembers, in each generation, the last task applied to it and where its line
+ended (Position). A server's applier, a restart and a rebuild replay what the index
+lacks; replaying is idempotent (documents are put and deleted by id), so a crash between
+a commit and its Position costs only a second application.
+
+>>> import tempfile
+>>> journal = Journal(tempfile.mkdtemp())
+>>> journal.append([put({"id": "a", "text": "Hà Nội"}), delete("b")], rejected=[])
+1
+>>> [(task.number, [op.id for op in task.ops]) for task in journal.since(Position())]
+[(1, ['a', 'b'])]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+LOG = "log.jsonl"
+DONE = "done"
+
+
+class Op(NamedTuple):
+    """One write: put a document (its import-format object, serialised) or delete an id."""
+
+    kind: str  # "put" or "delete"
+    id: str
+    data: bytes = b""  # a put's JSON object, one line of the import format
+
+
+def put(document: dict) -> Op:
+    """The write of *document* (id and text already checked), as the CLI would read it."""
+    data = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Op("put", str(document["id"]), data.encode("utf-8"))
+
+
+def delete(doc_id: str) -> Op:
+    return Op("delete", doc_id)
+
+
+@dataclass
+class Task:
+    """The writes of one request, in the order given, and the records refused at once."""
+
+    number: int
+    ops: list[Op]
+    rejected: list[dict] = field(default_factory=list)
+    end: int = 0  # where its line ends in the log
+
+
+class Position(NamedTuple):
+    """How far an index has applied the journal: the last task and where its line ended."""
+
+    task: int = 0
+    offset: int = 0
+
+
+def _encode(number: int, ops: list[Op], rejected: list[dict]) -> bytes:
+    entry = {
+        "task": number,
+        "ops": [
+            {"put": json.loads(op.data)} if op.kind == "put" else {"delete": op.id} for op in ops
+        ],
+        "rejected": rejected,
+    }
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _decode(line: bytes, end: int) -> Task:
+    entry = json.loads(line)
+    ops = []
+    for item in entry["ops"]:
+        if "put" in item:
+            ops.append(put(item["put"]))
+        else:
+            ops.append(delete(item["delete"]))
+    return Task(entry["task"], ops, entry.get("rejected", []), end)
+
+
+class Journal:
+    """The journal in the folder *path* (made when first written)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.log = self.path / LOG
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def append(self, ops: list[Op], rejected: list[dict]) -> int:
+        """Write one task durably; return its number (1, 2, ...)."""
+        with self._locked():
+            fresh = not self.log.exists()
+            with open(self.log, "a+b") as log:
+                end = log.seek(0, os.SEEK_END)
+                last, whole = self._last(log, end)
+                if whole < end:  # a line a crash cut short: it was never acknowledged
+                    log.truncate(whole)
+                number = last + 1
+                log.write(_encode(number, ops, rejected))
+                log.flush()
+                os.fsync(log.fileno())
+            if fresh:
+                _fsync_dir(self.path)
+        return number
+
+    @staticmethod
+    def _last(log, end: int) -> tuple[int, int]:
+        """(the number of the last whole task, where the whole lines end) of an open log."""
+        newline = _newline_before(log, end)
+        if newline < 0:
+            return 0, 0
+        start = _newline_before(log, newline) + 1
+        log.seek(start)
+        number = re.match(rb'\{"task":(\d+)', log.read(32))
+        return (int(number.group(1)) if number else 0), newline + 1
+
+    def last(self) -> int:
+        """The number of the last task written (0: none)."""
+        try:
+            with open(self.log, "rb") as log:
+                return self._last(log, log.seek(0, os.SEEK_END))[0]
+        except FileNotFoundError:
+            return 0
+
+    def since(self, position: Position, limit_ops: int | None = None) -> list[Task]:
+        """The whole tasks after *position*, in order (at most about *limit_ops* writes:
+        whole tasks, at least one)."""
+        found: list[Task] = []
+        count = 0
+        if not self.log.exists():
+            return found
+        with open(self.log, "rb") as log:
+            size = log.seek(0, os.SEEK_END)
+            offset = position.offset if position.offset <= size else 0
+            log.seek(offset)
+            for line in log:
+                offset += len(line)
+                if not line.endswith(b"\n"):
+                    break  # being written, or cut short by a crash
+                if not line.strip():
+                    continue
+                task = _decode(line, offset)
+                if task.number <= position.task:
+                    continue
+                found.append(task)
+                count += len(task.ops)
+                if limit_ops is not None and count >= limit_ops:
+                    break
+        return found
+
+    def done(self, number: int, outcome: dict) -> None:
+        """Record what applying task *number* did."""
+        folder = self.path / DONE
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{number}.tmp"
+        temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, folder / f"{number}.json")
+
+    def outcome(self, number: int) -> dict | None:
+        """What applying task *number* did, once it is applied."""
+        try:
+            return json.loads((self.path / DONE / f"{number}.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+
+def _newline_before(log, offset: int) -> int:
+    """Where the last newline before *offset* of an open file is, or -1."""
+    while offset > 0:
+        step = min(1 << 16, offset)
+        offset -= step
+        log.seek(offset)
+        found = log.read(step).rfind(b"\n")
+        if found >= 0:
+            return offset + found
+    return -1
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

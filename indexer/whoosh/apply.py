@@ -1,0 +1,164 @@
+"""The write journal (indexing.journal) applied to a Whoosh index: one writer, one commit
+a batch.
+
+What arrived since the live generation's Position is applied in one Whoosh commit (so a
+search sees all of a batch or none of it), under the index's lock (so a CLI build or
+update and the server's writes never interleave). Of several writes of one id in a
+batch the last wins. A put whose content hash is the live document's changes nothing.
+The Position is written into the generation after the commit: a crash between the two
+applies the batch again, to the same effect.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from ..articles.sources import Problem, jsonl_record
+from ..indexing.journal import Journal, Op, Position, Task
+from ..language.abbreviations import Abbreviations
+from . import storage
+from .schema import build_schema
+from .workers import documents
+
+POSITION = "journal.json"  # in each generation: how far the journal is applied to it
+BATCH_WRITES = 2000  # writes applied in one commit at most
+JOURNAL = "journal"  # the journal's folder inside the index directory
+ORIGIN = "api"  # the origin of documents written over HTTP (no folder: never vanished)
+
+
+def journal_of(index_dir: str | Path) -> Journal:
+    return Journal(Path(index_dir) / JOURNAL)
+
+
+def position(path: Path) -> Position:
+    """How far the generation at *path* has applied the journal."""
+    found = storage.read_info(path, POSITION) or {}
+    return Position(found.get("task", 0), found.get("offset", 0))
+
+
+def pending(index_dir: str | Path) -> bool:
+    """Whether the journal holds tasks the live generation lacks (cheap: two reads)."""
+    journal = journal_of(index_dir)
+    try:
+        size = journal.log.stat().st_size
+    except FileNotFoundError:
+        return False
+    try:
+        return position(storage.current_path(index_dir)).offset < size
+    except Exception:  # no index yet: the writes make one
+        return True
+
+
+def apply_pending(index_dir: str | Path, wait: float = 0.0) -> list[int]:
+    """Apply one batch of what the live generation lacks; return the tasks applied.
+
+    Raises IndexBusy when a build or update holds the lock past *wait* seconds. Without
+    an index yet, an empty one is made first."""
+    journal = journal_of(index_dir)
+    with storage.locked(index_dir, wait):
+        try:
+            path = storage.current_path(index_dir)
+        except Exception:
+            path = _empty(index_dir)
+        ix = storage.open_index(index_dir)
+        return apply_batch(ix, path, journal)
+
+
+def catch_up(ix, path: Path, journal: Journal) -> int:
+    """Apply every task the index at *path* lacks (a build does, before it publishes)."""
+    applied = 0
+    while tasks := apply_batch(ix, path, journal):
+        applied += len(tasks)
+    return applied
+
+
+def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
+    """Apply the next batch of tasks to *ix* (at *path*), in one commit, and write the
+    outcome of each task applied for the first time (a rebuild applies them again)."""
+    tasks = journal.since(position(path), BATCH_WRITES)
+    if not tasks:
+        return []
+    started = time.monotonic()
+    outcomes = {task.number: _outcome(task) for task in tasks}
+    final: dict[str, tuple[int, int, Op]] = {}  # the last write of each id wins
+    for task in tasks:
+        for number, op in enumerate(task.ops):
+            final.pop(op.id, None)  # keeps the order of the last writes
+            final[op.id] = (task.number, number, op)
+    writer = ix.writer()
+    try:
+        puts = _changed(ix, final, outcomes)
+        records = [record for _, record in puts.values()]
+        for record, made in documents(records, ix.schema, 1):
+            task, number, op = puts[record.where][0]
+            counts = outcomes[task]["counts"]
+            if isinstance(made, Problem):
+                counts["failed"] += 1
+                failure = {"record": number, "id": op.id, "error": made.message}
+                outcomes[task]["failed"].append(failure)
+                continue
+            doc, _ = made
+            doc["serial"] = f"api:{task}:{number}"
+            writer.delete_by_term("id", doc["id"])
+            writer.add_document(**doc)
+            counts["indexed"] += 1
+        for doc_id, (task, _, op) in final.items():
+            if op.kind == "delete":
+                writer.delete_by_term("id", doc_id)
+                outcomes[task]["counts"]["deleted"] += 1
+        # writes of an id a later write of the batch replaced count as theirs
+        for task in tasks:
+            for number, op in enumerate(task.ops):
+                if final[op.id][:2] != (task.number, number):
+                    kind = "deleted" if op.kind == "delete" else "indexed"
+                    outcomes[task.number]["counts"][kind] += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    last = tasks[-1]
+    storage.write_info(path, POSITION, {"task": last.number, "offset": last.end})
+    seconds = round(time.monotonic() - started, 3)
+    for number, outcome in outcomes.items():
+        if journal.outcome(number) is None:
+            outcome["status"] = "failed" if outcome["failed"] else "applied"
+            outcome["seconds"] = seconds
+            journal.done(number, outcome)
+    return [task.number for task in tasks]
+
+
+def _outcome(task: Task) -> dict:
+    return {
+        "task": task.number,
+        "counts": {"indexed": 0, "unchanged": 0, "deleted": 0, "failed": len(task.rejected)},
+        "failed": list(task.rejected),
+    }
+
+
+def _changed(ix, final, outcomes) -> dict:
+    """The puts of *final* whose content differs from the live document's, as
+    {where: ((task, number), Record)}; the others are counted as unchanged."""
+    changed = {}
+    with ix.searcher() as searcher:
+        hashes = searcher.reader().column_reader("hash")
+        for task, number, op in final.values():
+            if op.kind != "put":
+                continue
+            record = jsonl_record(f"task {task}, record {number}", op.data, ORIGIN)
+            live = searcher.document_number(id=op.id)
+            if live is not None and hashes[live] == record.hash:
+                outcomes[task]["counts"]["unchanged"] += 1
+                continue
+            changed[record.where] = ((task, number, op), record)
+    return changed
+
+
+def _empty(index_dir: str | Path) -> Path:
+    """Publish an empty index (the first writes to a new index directory make it)."""
+    building = storage.new_generation(index_dir)
+    whoosh_index.create_in(building, build_schema(Abbreviations.from_file(None)))
+    storage.write_info(building, "build.json", {"format": storage.FORMAT, "published": True})
+    return storage.publish(index_dir, building)
