@@ -81,6 +81,21 @@ SETTINGS = (
     Setting("shards", "VNSEARCH_SHARDS", int, 3, "primary shards of a new OpenSearch index"),
     Setting("replicas", "VNSEARCH_REPLICAS", int, 1, "replicas of each shard (OpenSearch)"),
     Setting(
+        "write_tokens",
+        "VNSEARCH_WRITE_TOKENS",
+        str,
+        None,
+        "tokens that may write over HTTP: a file of one a line, or the tokens themselves"
+        " (comma-separated); none: writes are disabled",
+    ),
+    Setting(
+        "max_body_mb",
+        "VNSEARCH_MAX_BODY_MB",
+        int,
+        32,
+        "the largest request body the server reads (a batch of documents); larger: 413",
+    ),
+    Setting(
         "time_limit",
         "VNSEARCH_TIME_LIMIT",
         float,

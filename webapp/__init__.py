@@ -41,10 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.merge_slashes = False  # document ids may hold "//"
     app.url_map.converters["id"] = AnyPath
     app.extensions["engine"] = open_backend(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
 
-    from . import api, pages
+    from . import api, pages, writes
 
+    app.extensions["write_tokens"] = writes.tokens_of(settings.write_tokens)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(writes.blueprint)
     app.register_blueprint(pages.blueprint)
 
     @app.errorhandler(HTTPException)

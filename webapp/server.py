@@ -36,10 +36,12 @@ class Server(BaseApplication):
 
 def warm(worker) -> None:
     """Before a worker's first request: open the index, read its columns and frequent
-    postings; tell the master all along that the worker lives (or it is killed after
-    --timeout seconds)."""
-    if worker.wsgi.extensions["engine"].warm(alive=worker.notify):
+    postings (telling the master all along that the worker lives, or it is killed after
+    --timeout seconds); then start applying the writes of the journal."""
+    engine = worker.wsgi.extensions["engine"]
+    if engine.warm(alive=worker.notify):
         worker.log.info("index opened and warmed")
+    engine.start_writes()  # what a crash left in the journal is applied now
 
 
 class _Written:

@@ -72,6 +72,22 @@ class Position(NamedTuple):
     offset: int = 0
 
 
+def outcome(number: int, rejected: list[dict]) -> dict:
+    """The outcome of applying task *number* as it starts: its refused records failed."""
+    counts = {"indexed": 0, "unchanged": 0, "deleted": 0, "failed": len(rejected)}
+    return {"task": number, "status": "queued", "counts": counts, "failed": list(rejected)}
+
+
+def settle(outcome: dict, seconds: float) -> dict:
+    """Mark *outcome* applied (some write of it took effect, the failed ones listed) or
+    failed (none could)."""
+    counts = outcome["counts"]
+    took = counts["indexed"] + counts["unchanged"] + counts["deleted"]
+    outcome["status"] = "applied" if took or not counts["failed"] else "failed"
+    outcome["seconds"] = round(seconds, 3)
+    return outcome
+
+
 def _encode(number: int, ops: list[Op], rejected: list[dict]) -> bytes:
     entry = {
         "task": number,

@@ -22,6 +22,7 @@ class Run:
         self.serial = uuid.uuid4().hex[:12]  # this run's documents are serial:number
         self.added: dict[str, tuple[int, str, str]] = {}  # id -> (number, serial, where)
         self.superseded: list[str] = []  # serials of documents a later record replaced
+        self.problems: list[Problem] = []  # the records that could not be indexed
         self.seen_ids: set[str] = set()
         # an update's records, by their place in the sources: of two with one id the
         # later wins, even when it is the unchanged one
@@ -39,6 +40,7 @@ class Run:
     def problem(self, problem: Problem) -> None:
         """Count and report a record that could not be indexed."""
         self.reporter.advance()
+        self.problems.append(problem)
         setattr(self.summary, problem.status, getattr(self.summary, problem.status) + 1)
         self.summary.problems.append(str(problem))
         self.reporter.say(str(problem))

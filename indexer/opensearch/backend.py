@@ -11,10 +11,11 @@ import threading
 import time
 
 from ..indexing.errors import IndexNotFound
+from ..indexing.journal import Op
 from ..indexing.report import Summary
 from ..language.abbreviations import Abbreviations
 from ..search.engine import Backend
-from . import build
+from . import build, writes
 from .client import Cluster, ClusterError, path
 from .view import ClusterView
 
@@ -102,6 +103,12 @@ class OpenSearchBackend(Backend):
 
     def stats(self) -> dict:
         return build.stats(self)
+
+    def write(self, ops: list[Op], rejected: list[dict]) -> int:
+        return writes.write(self, ops, rejected)
+
+    def task(self, number: int) -> dict | None:
+        return writes.task(self, number)
 
     def delete(self) -> None:
         """Delete every index built for the alias (its articles and vocabularies)."""

@@ -111,7 +111,7 @@ def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
             counts.add(doc["_source"], -1)
 
 
-def _send(backend, run: Run, records, table, index: str, workers: int, counts: Counts,
+def send(backend, run: Run, records, table, index: str, workers: int, counts: Counts,
           replacing: bool = False) -> None:  # fmt: skip
     """Make documents of *records* in worker processes and bulk them, in order, counting
     their vocabulary."""
@@ -164,7 +164,7 @@ def build(
         try:
             records = run.readable(read(sources, max_bytes))
             counts = Counts()
-            _send(backend, run, records, table, index, parallel.processes(workers), counts)
+            send(backend, run, records, table, index, parallel.processes(workers), counts)
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 why = "strict mode and problems above" if summary.indexed else None
@@ -298,12 +298,12 @@ def update(
             records = list(records)
         counts = Counts.read(backend.cluster, index)
         workers = parallel.processes(workers)
-        _send(backend, run, records, table, index, workers, counts, replacing=True)
+        send(backend, run, records, table, index, workers, counts, replacing=True)
         again = {w for i in run.added if (w := run.unchanged_later(i)) is not None}
         if again:  # rare: read those records again, and write them last
             rewritten = Run(Reporter(None, True))
             kept = (r for r in rewritten.readable(read(sources, max_bytes)) if r.where in again)
-            _send(backend, rewritten, kept, table, index, 1, counts, replacing=True)
+            send(backend, rewritten, kept, table, index, 1, counts, replacing=True)
         summary = run.summary
         if strict and (summary.failed or summary.skipped):
             reporter.say("nothing was changed: strict mode and problems above")

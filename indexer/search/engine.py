@@ -1,7 +1,8 @@
 """The seam between the product and the engines that hold an index.
 
 The web app and the command line call a Backend: `search`, `document`, `suggest`,
-`documents` and `warm` to read, `build`, `update` and `stats` to write. Everything
+`documents` and `warm` to read, `build`, `update` and `stats` to write, and `write`,
+`task` and `applied` for the writes that come over HTTP (indexing.journal). Everything
 every backend shares is above this seam, in this package: the query's parse and plan,
 marks and snippets from stored spans, suggestions, request and result types. A backend
 supplies Views, each one consistent reading of its index, that answer a plan with
@@ -10,12 +11,14 @@ documents (`View.find`) and give back what was stored of them (`View.stored`).
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..indexing.errors import IndexNotFound
+from ..indexing.journal import Op
 from ..indexing.report import Summary
 from ..indexing.stored import Spans, Terms, decode_spans
 from ..language.abbreviations import Abbreviations
@@ -34,6 +37,7 @@ STORED = ("id", "title", "body", "captions", "date", "author", "source", "place"
 CACHED_ANALYSES = 2048  # query texts a view keeps analysed
 CACHED_LONG_FIELDS = 64  # decoded spans and terms of long texts a view keeps
 LONG_FIELD = 20_000  # characters of a text from which its decoding is kept
+WAIT_STEP = 0.05  # seconds between looks at a task being waited for
 
 
 @dataclass
@@ -202,3 +206,28 @@ class Backend(ABC):
     @abstractmethod
     def stats(self) -> dict:
         """What the index holds: documents, fields, size, the last build and update."""
+
+    # --- writes over HTTP ------------------------------------------------------------
+
+    @abstractmethod
+    def write(self, ops: list[Op], rejected: list[dict]) -> int:
+        """Take one task of writes (puts and deletes, in order; *rejected*: the records
+        refused before, for its outcome); return its number once it is durable."""
+
+    @abstractmethod
+    def task(self, number: int) -> dict | None:
+        """A task's state: {"task", "status": "queued"}, or once applied its outcome
+        ({"status": "applied" or "failed", "counts", "failed"}); None when unknown."""
+
+    def applied(self, number: int, seconds: float) -> dict | None:
+        """task(number), waiting up to *seconds* for it to be applied."""
+        deadline = time.monotonic() + seconds
+        while True:
+            state = self.task(number)
+            if state is None or state["status"] != "queued" or time.monotonic() >= deadline:
+                return state
+            time.sleep(WAIT_STEP)
+
+    def start_writes(self) -> None:
+        """Begin applying written tasks in the background (a server process calls it)."""
+        return None  # a backend that applies each write as it takes it starts nothing

@@ -11,21 +11,28 @@ applies the batch again, to the same effect.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from ..articles.sources import Problem, jsonl_record
-from ..indexing.journal import Journal, Op, Position, Task
+from ..indexing.errors import IndexBusy
+from ..indexing.journal import Journal, Op, Position, outcome, settle
 from ..language.abbreviations import Abbreviations
 from . import storage
 from .schema import build_schema
 from .workers import documents
 
 POSITION = "journal.json"  # in each generation: how far the journal is applied to it
+log = logging.getLogger(__name__)
 BATCH_WRITES = 2000  # writes applied in one commit at most
 JOURNAL = "journal"  # the journal's folder inside the index directory
+POLL_SECONDS = 0.25  # how often a server looks at the journal (other processes write it)
+BUSY_SECONDS = 1.0  # then again, while a build or update holds the index
+FAILED_SECONDS = 5.0  # then again, after an application failed
 ORIGIN = "api"  # the origin of documents written over HTTP (no folder: never vanished)
 
 
@@ -82,7 +89,7 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     if not tasks:
         return []
     started = time.monotonic()
-    outcomes = {task.number: _outcome(task) for task in tasks}
+    outcomes = {task.number: outcome(task.number, task.rejected) for task in tasks}
     final: dict[str, tuple[int, int, Op]] = {}  # the last write of each id wins
     for task in tasks:
         for number, op in enumerate(task.ops):
@@ -121,21 +128,11 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     writer.commit()
     last = tasks[-1]
     storage.write_info(path, POSITION, {"task": last.number, "offset": last.end})
-    seconds = round(time.monotonic() - started, 3)
-    for number, outcome in outcomes.items():
+    seconds = time.monotonic() - started
+    for number, found in outcomes.items():
         if journal.outcome(number) is None:
-            outcome["status"] = "failed" if outcome["failed"] else "applied"
-            outcome["seconds"] = seconds
-            journal.done(number, outcome)
+            journal.done(number, settle(found, seconds))
     return [task.number for task in tasks]
-
-
-def _outcome(task: Task) -> dict:
-    return {
-        "task": task.number,
-        "counts": {"indexed": 0, "unchanged": 0, "deleted": 0, "failed": len(task.rejected)},
-        "failed": list(task.rejected),
-    }
 
 
 def _changed(ix, final, outcomes) -> dict:
@@ -162,3 +159,43 @@ def _empty(index_dir: str | Path) -> Path:
     whoosh_index.create_in(building, build_schema(Abbreviations.from_file(None)))
     storage.write_info(building, "build.json", {"format": storage.FORMAT, "published": True})
     return storage.publish(index_dir, building)
+
+
+class Applier:
+    """A server process's background writer: applies the journal whenever it grows.
+
+    Every worker process of a server has one; the index's lock makes them take turns
+    (and wait while a CLI build or update holds it), and each batch goes to whichever
+    looks first. *applied* is called after each commit this process made.
+    """
+
+    def __init__(self, index_dir: str | Path, applied=lambda: None):
+        self.index_dir = Path(index_dir)
+        self.applied = applied
+        self.wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
+        with self._starting:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="applier", daemon=True)
+                self._thread.start()
+
+    def poke(self) -> None:
+        """Something was written: look now rather than at the next poll."""
+        self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(POLL_SECONDS)
+            self.wake.clear()
+            try:
+                while pending(self.index_dir):
+                    if apply_pending(self.index_dir):
+                        self.applied()
+            except IndexBusy:  # a build or update: the journal waits for it
+                time.sleep(BUSY_SECONDS)
+            except Exception:  # logged; the journal keeps the writes for the next try
+                log.exception("applying the journal of %s failed", self.index_dir)
+                time.sleep(FAILED_SECONDS)

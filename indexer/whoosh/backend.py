@@ -1,8 +1,9 @@
 """The Whoosh backend: an index directory on this machine, searched in-process.
 
 Each thread reads through a GenerationView of the live generation and opens a new one
-within RELOAD_SECONDS of a build or an update landing, so a server follows its index
-without a restart.
+within RELOAD_SECONDS of a build or an update landing (at once when this process applied
+it), so a server follows its index without a restart. Writes over HTTP go to the index's
+journal and are applied by each server process's Applier (apply.py).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import threading
 import time
 from pathlib import Path
 
+from ..indexing.journal import Op
 from ..indexing.report import Summary
 from ..search.engine import Backend
 from ..search.request import InvalidRequest
 from . import build, storage
+from .apply import Applier, journal_of, pending
 from .view import GenerationView
 
 RELOAD_SECONDS = 1.0
@@ -34,13 +37,23 @@ class WhooshBackend(Backend):
         self.reload_seconds = reload_seconds
         self.time_limit = time_limit
         self._local = threading.local()
+        self.journal = journal_of(self.index_dir)
+        self.applier = Applier(self.index_dir, applied=self._changed)
+        self._changed_at = 0.0  # when this process last committed: views look again
+
+    def _changed(self) -> None:
+        self._changed_at = time.monotonic()
 
     def view(self) -> GenerationView:
         """The current thread's view, reopened when a new generation has landed."""
         local = self._local
         now = time.monotonic()
         view = getattr(local, "view", None)
-        if view is None or now - local.checked >= self.reload_seconds:
+        if (
+            view is None
+            or now - local.checked >= self.reload_seconds
+            or local.checked <= self._changed_at
+        ):
             marker = storage.generation_marker(self.index_dir)
             if view is None or marker != view.marker:
                 old, view = view, GenerationView(self.index_dir, marker)
@@ -74,3 +87,30 @@ class WhooshBackend(Backend):
 
     def stats(self) -> dict:
         return build.stats(self.index_dir)
+
+    def write(self, ops: list[Op], rejected: list[dict]) -> int:
+        number = self.journal.append(ops, rejected)
+        self.applier.start()
+        self.applier.poke()
+        return number
+
+    def task(self, number: int) -> dict | None:
+        outcome = self.journal.outcome(number)
+        if outcome is not None:
+            return outcome
+        if 0 < number <= self.journal.last():
+            return {"task": number, "status": "queued"}
+        return None
+
+    def applied(self, number: int, seconds: float) -> dict | None:
+        state = super().applied(number, seconds)
+        if state is not None and state["status"] != "queued":
+            self._changed()  # this process's next search reads what was applied
+        return state
+
+    def start_writes(self) -> None:
+        """Apply the journal in the background: what a crash left unapplied now, what
+        comes later as it comes."""
+        self.applier.start()
+        if pending(self.index_dir):
+            self.applier.poke()

@@ -1,0 +1,210 @@
+"""The write API: POST /api/documents, PUT and DELETE /api/documents/<id>, and
+GET /api/tasks/<number>, each behind a bearer token.
+
+A write is taken whole or refused: its body is parsed and every document checked
+(indexing.documents) before anything is written; then the backend makes the task
+durable (the journal, or the cluster) and it is acknowledged with 202 and its number.
+Without `atomic=true`, the valid documents of a batch are taken and the others named in
+the answer; with it, one invalid document refuses the batch. `wait=true` answers once
+the task is applied (or after WAIT_SECONDS, still 202).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+
+from indexer.indexing.documents import Invalid, check
+from indexer.indexing.journal import delete
+from indexer.search.request import InvalidRequest
+from indexer.settings import SettingError
+
+from . import engine
+
+blueprint = Blueprint("writes", __name__)
+
+WAIT_SECONDS = 30.0  # the longest a write with wait=true waits to be applied
+NDJSON = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
+SHOWN_ERRORS = 100  # invalid documents named in one answer at most
+
+
+class WriteRefused(Exception):
+    """A write without the right token, or with writes disabled."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class InvalidDocuments(Exception):
+    """Documents of a write that cannot be taken: [{"record" or "line", "field", "error"}]."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(_summary(errors))
+        self.errors = errors
+
+
+def tokens_of(value: str | None) -> list[bytes]:
+    """The write tokens a setting names: a file of one token a line (blank lines and
+    # comments left out), or the tokens themselves, comma-separated.
+
+    >>> tokens_of(" s3cret , other ")
+    [b's3cret', b'other']
+    """
+    if not value or not value.strip():
+        return []
+    path = Path(value.strip()).expanduser()
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        found = [line.strip() for line in lines]
+        return [t.encode("utf-8") for t in found if t and not t.startswith("#")]
+    if value.strip().startswith(("/", "./", "../", "~")):
+        raise SettingError(f"VNSEARCH_WRITE_TOKENS names no readable file: {value.strip()}")
+    return [t.strip().encode("utf-8") for t in value.split(",") if t.strip()]
+
+
+@blueprint.errorhandler(WriteRefused)
+def refused(exc: WriteRefused):
+    response = jsonify({"error": {"code": exc.code, "message": exc.message}})
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vnsearch writes"'
+    return response, exc.status
+
+
+@blueprint.errorhandler(InvalidDocuments)
+def invalid_documents(exc: InvalidDocuments):
+    body = {"code": "invalid_document", "message": str(exc), "documents": exc.errors[:SHOWN_ERRORS]}
+    return jsonify({"error": body}), 400
+
+
+@blueprint.errorhandler(InvalidRequest)
+def invalid(exc: InvalidRequest):
+    status = 415 if exc.code == "unsupported_media_type" else 400
+    return jsonify({"error": {"code": exc.code, "message": exc.message}}), status
+
+
+@blueprint.before_request
+def authorize() -> None:
+    """Only a request with one of the write tokens passes (compared in constant time)."""
+    tokens = current_app.extensions["write_tokens"]
+    if not tokens:
+        raise WriteRefused(
+            403, "writes_disabled", "writes are disabled: no token is configured"
+            " (VNSEARCH_WRITE_TOKENS)"
+        )  # fmt: skip
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    given_bytes = given.strip().encode("utf-8")
+    matched = False
+    for token in tokens:  # every token compared: the time says nothing of which
+        matched |= hmac.compare_digest(token, given_bytes)
+    if scheme.lower() != "bearer" or not given_bytes or not matched:
+        raise WriteRefused(401, "unauthorized", "a write needs 'Authorization: Bearer <token>'"
+                           " with a valid token")  # fmt: skip
+
+
+@blueprint.post("/api/documents")
+def post_documents():
+    items = _items()
+    if not items:
+        raise InvalidRequest("no_documents", "the body holds no document")
+    return _take([(place, check(item, _max_bytes())) for place, item in items])
+
+
+@blueprint.put("/api/documents/<id:doc_id>")
+def put_document(doc_id: str):
+    if request.mimetype in NDJSON:
+        raise InvalidRequest("unsupported_media_type", "PUT takes one document as application/json")
+    (place, item), *more = _items() or [(None, None)]
+    if more or not isinstance(item, dict):
+        raise InvalidDocuments([{"record": 0, "field": None, "error": "must be one JSON object"}])
+    if "id" in item and str(item["id"]) != doc_id:
+        error = f"{item['id']!r} is not the id of the URL ({doc_id!r})"
+        raise InvalidDocuments([{"record": 0, "field": "id", "error": error}])
+    return _take([(place, check({**item, "id": doc_id}, _max_bytes()))])
+
+
+@blueprint.delete("/api/documents/<id:doc_id>")
+def delete_document(doc_id: str):
+    return _take([({"record": 0}, delete(doc_id))])
+
+
+@blueprint.get("/api/tasks/<int:number>")
+def task(number: int):
+    state = engine().task(number)
+    if state is None:
+        return jsonify({"error": {"code": "not_found", "message": f"no task {number}"}}), 404
+    return jsonify(state)
+
+
+def _max_bytes() -> int:
+    return current_app.config["MAX_FILE_MB"] * 1024 * 1024
+
+
+def _items() -> list[tuple[dict, object]]:
+    """The documents of the body, each with its place ({"record": i} or {"line": n})."""
+    data = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: a JSON 413
+    if request.mimetype in NDJSON:
+        items = []
+        for number, line in enumerate(data.split(b"\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(({"line": number}, json.loads(line)))
+            except ValueError as exc:
+                raise InvalidDocuments(
+                    [{"line": number, "field": None, "error": f"not JSON: {exc}"}]
+                ) from None
+        return items
+    if request.mimetype != "application/json":
+        raise InvalidRequest(
+            "unsupported_media_type",
+            "send documents as application/json (an object or an array of them)"
+            " or application/x-ndjson (one a line)",
+        )
+    try:
+        body = json.loads(data)
+    except ValueError as exc:
+        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    if isinstance(body, list):
+        return [({"record": i}, item) for i, item in enumerate(body)]
+    return [({"record": 0}, body)]
+
+
+def _take(checked: list[tuple[dict, object]]):
+    """Write the valid documents of *checked* as one task and answer for it."""
+    errors = [
+        {**place, "field": op.field, "error": op.message}
+        for place, op in checked
+        if isinstance(op, Invalid)
+    ]
+    ops = [op for _, op in checked if not isinstance(op, Invalid)]
+    if errors and (_flag("atomic") or not ops):
+        raise InvalidDocuments(errors)
+    backend = engine()
+    number = backend.write(ops, errors)
+    answer = {"accepted": len(ops), "task": number}
+    if errors:
+        answer["rejected"] = errors[:SHOWN_ERRORS]
+    if _flag("wait"):
+        state = backend.applied(number, WAIT_SECONDS)
+        if state is not None and state["status"] != "queued":
+            return jsonify({**answer, **state}), 200
+    return jsonify({**answer, "status": "queued"}), 202
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "false").strip().lower()
+    if value not in ("true", "false", "1", "0", ""):
+        raise InvalidRequest(f"invalid_{name}", f"{name} must be true or false")
+    return value in ("true", "1")
+
+
+def _summary(errors: list[dict]) -> str:
+    first = errors[0]
+    where = f"line {first['line']}" if "line" in first else f"record {first['record']}"
+    field = f", field {first['field']!r}" if first.get("field") else ""
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}{field}: {first['error']}{more}"
