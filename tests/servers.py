@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,11 +29,20 @@ def environment() -> dict:
 
 
 @contextlib.contextmanager
-def serving(index_dir, workers: int = 2, all_warm: bool = False, opensearch: str | None = None):
-    """Run `python -m webapp --index index_dir` on a free port; yield its base URL once a
-    worker answers (with *all_warm*: once every worker has warmed up). With *opensearch*
-    (the nodes' URLs), index_dir is an alias of that cluster."""
-    port = free_port()
+def serving(
+    index_dir,
+    workers: int = 2,
+    all_warm: bool = False,
+    opensearch: str | None = None,
+    env: dict | None = None,
+    port: int | None = None,
+):
+    """Run `python -m webapp --index index_dir` on a free port (or *port*); yield its base
+    URL once a worker answers (with *all_warm*: once every worker has warmed up). With
+    *opensearch* (the nodes' URLs), index_dir is an alias of that cluster. *env*: more
+    environment variables. The server is its own process group: `killed(base)` sends
+    SIGKILL to all of it, as a crash would."""
+    port = port or free_port()
     if opensearch is None:
         index_dir = Path(index_dir).resolve()  # the server runs from the project root
         logs = index_dir.parent
@@ -55,11 +65,13 @@ def serving(index_dir, workers: int = 2, all_warm: bool = False, opensearch: str
             *backend,
         ],
         cwd=ROOT,
-        env=environment(),
+        env={**environment(), **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    RUNNING[base] = process
     try:
         deadline = time.monotonic() + 120  # workers warm up before they answer
         while True:
@@ -78,9 +90,22 @@ def serving(index_dir, workers: int = 2, all_warm: bool = False, opensearch: str
             time.sleep(0.5)
         yield base
     finally:
-        process.terminate()
+        RUNNING.pop(base, None)
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         log.close()
+
+
+RUNNING: dict[str, subprocess.Popen] = {}  # the servers of serving(), by base URL
+
+
+def killed(base: str) -> None:
+    """SIGKILL the server at *base*, its master and every worker at once."""
+    process = RUNNING[base]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
