@@ -140,12 +140,13 @@ def _changed(ix, final, outcomes) -> dict:
     {where: ((task, number), Record)}; the others are counted as unchanged."""
     changed = {}
     with ix.searcher() as searcher:
-        hashes = searcher.reader().column_reader("hash")
+        empty = searcher.reader().doc_count_all() == 0  # a new index: no columns yet
+        hashes = None if empty else searcher.reader().column_reader("hash")
         for task, number, op in final.values():
             if op.kind != "put":
                 continue
             record = jsonl_record(f"task {task}, record {number}", op.data, ORIGIN)
-            live = searcher.document_number(id=op.id)
+            live = None if empty else searcher.document_number(id=op.id)
             if live is not None and hashes[live] == record.hash:
                 outcomes[task]["counts"]["unchanged"] += 1
                 continue
