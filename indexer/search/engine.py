@@ -65,6 +65,15 @@ class View(ABC):
         self._restored: dict[tuple, list[str] | None] = {}
         self._decoded: OrderedDict[tuple, tuple[Spans, Terms]] = OrderedDict()
 
+    def adopt(self, previous: View) -> None:
+        """Take over the vocabulary of *previous* (a view of an earlier commit of the same
+        index), its completions, and the analyses and restorations made with them."""
+        self.vocabulary = previous.vocabulary
+        self.completions = previous.completions
+        self.completions.analyse = self.analyse
+        self._analysed = previous._analysed
+        self._restored = previous._restored
+
     def analyse(self, text: str) -> Analysis:
         """The analysis of a query's text, with the index's abbreviations."""
         found = self._analysed.get(text)

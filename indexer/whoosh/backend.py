@@ -56,7 +56,7 @@ class WhooshBackend(Backend):
         ):
             marker = storage.generation_marker(self.index_dir)
             if view is None or marker != view.marker:
-                old, view = view, GenerationView(self.index_dir, marker)
+                old, view = view, GenerationView(self.index_dir, marker, previous=view)
                 local.view = view
                 if old is not None:
                     old.close()  # this thread's searcher of the previous generation

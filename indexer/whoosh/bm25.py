@@ -15,12 +15,14 @@ lower bound on a matching term's score, and a query-local IDF (see Scorer.scores
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
 
+from . import carry
 from .format import lexicon_frequencies, read_postings
 
 B = 0.75
@@ -70,6 +72,20 @@ class Scorer:
         self._cached = 0
         self._pinned: dict[tuple[str, str], Term] = {}
         self._lengths: dict[str, np.ndarray] = {}
+        # postings read by views of earlier commits: (term, their offsets, pinned)
+        self._carried: dict[tuple[str, str], tuple[Term, carry.Offsets, bool]] = {}
+
+    def carry(self, previous: Scorer) -> None:
+        """Take over what *previous*, a view of an earlier commit, read (carry.py)."""
+        before = carry.offsets(previous.leaves)
+        self._carried = dict(previous._carried)
+        for key, term in previous._pinned.items():
+            self._carried[key] = (term, before, True)
+        for key, term in previous._postings.items():
+            self._carried[key] = (term, before, False)
+        for fieldname, old in previous._lengths.items():
+            fresh = functools.partial(self._read_lengths, fieldname)
+            self._lengths[fieldname] = carry.values(old, before, self.leaves, self.size, fresh)
 
     def pin(self, budget: int | None = None, fields=PIN_FIELDS, alive=lambda: None) -> int:
         """Read the postings of the most frequent terms of *fields* ahead, up to *budget*
@@ -109,7 +125,24 @@ class Scorer:
         if found is not None:
             self._postings.move_to_end(key)
             return found
-        found = self._postings[key] = self._read_term(fieldname, text)
+        carried = self._carried.pop(key, None)
+        if carried is not None:
+            old, before, pinned = carried
+            encoded = text.encode("utf-8")
+            ids, weights = carry.postings(
+                old.ids,
+                old.tf,
+                before,
+                self.leaves,
+                lambda leaf: read_postings(leaf, fieldname, encoded),
+            )
+            found = Term(ids, weights)
+            if pinned:
+                self._pinned[key] = found
+                return found
+        else:
+            found = self._read_term(fieldname, text)
+        self._postings[key] = found
         self._cached += len(found.ids)
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
             _, old = self._postings.popitem(last=False)
@@ -133,12 +166,14 @@ class Scorer:
         """Each document's length in *fieldname*, as Whoosh stores it (one byte, approximate)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            length = self.reader.doc_field_length
-            found = np.fromiter(
-                (length(d, fieldname, 0) or 0 for d in range(self.size)), np.float64, self.size
-            )
-            self._lengths[fieldname] = found
+            found = self._lengths[fieldname] = self._read_lengths(fieldname, 0, self.size)
         return found
+
+    def _read_lengths(self, fieldname: str, start: int, count: int) -> np.ndarray:
+        length = self.reader.doc_field_length
+        return np.fromiter(
+            (length(d, fieldname, 0) or 0 for d in range(start, start + count)), np.float64, count
+        )
 
     def scores(
         self, terms, expired=lambda: False, delta: float = 0.0, local: int = 0

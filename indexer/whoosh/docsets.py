@@ -9,6 +9,7 @@ exclusions are array operations over a few tens of thousands of bytes.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
 import numpy as np
@@ -16,8 +17,11 @@ from whoosh import query as wq
 
 from ..articles.dates import is_dated, key_year
 from ..search.plan import Need
+from . import carry
+from .columns import column_values
 from .schema import fieldname
 
+CARRIED = ("_dates", "_years", "_places")  # made per document: carried like columns
 CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 
 
@@ -33,6 +37,32 @@ class DocSets:
         self._phrases: OrderedDict[Need, np.ndarray] = OrderedDict()
         self._all: np.ndarray | None = None
         self._columns: dict[str, object] = {}
+
+    def carry(self, previous: DocSets) -> None:
+        """Take over the columns *previous*, a view of an earlier commit, read (carry.py);
+        what is made of them (facet codes, the order of ids) is made again when asked."""
+        before = carry.offsets(previous.reader.leaf_readers())
+        leaves = list(self.reader.leaf_readers())
+        for name, old in previous._columns.items():
+            if name.startswith("_") and name not in CARRIED:
+                continue
+            if name.startswith("_"):  # per-document values made of a column
+                fresh = functools.partial(self._made, name)
+            else:
+                fresh = functools.partial(self._column_values, name)
+            self._columns[name] = carry.values(old, before, leaves, self.size, fresh)
+
+    def _made(self, name: str, start: int, count: int):
+        """CARRIED values of the documents from *start* (new ones: read for the first time)."""
+        if name == "_dates":
+            keys = self._column_values("date_key", start, count)
+            return np.array([k if is_dated(k) else 0 for k in keys], np.int64)
+        if name == "_years":
+            return [key_year(k) for k in self._column_values("date_key", start, count)]
+        return [
+            tuple(value.decode("utf-8").split("|")) if value else ()
+            for value in self._column_values("place_list", start, count)
+        ]
 
     def empty(self) -> np.ndarray:
         return np.zeros(self.size, bool)
@@ -152,12 +182,9 @@ class DocSets:
     def column(self, name: str) -> list:
         """A column's values for every document number, read once (facets, dates)."""
         if name not in self._columns:
-            reader = self.reader.column_reader(name)
-            values = []
-            for docnum in range(self.reader.doc_count_all()):
-                try:
-                    values.append(reader[docnum])
-                except IndexError:  # Whoosh stores no value for a segment's trailing gaps
-                    values.append(None)
-            self._columns[name] = values
+            self._columns[name] = self._column_values(name, 0, self.size)
         return self._columns[name]
+
+    def _column_values(self, name: str, start: int, count: int) -> list:
+        """The column's values of the documents start .. start + count - 1 (None: none)."""
+        return column_values(self.reader, name, start, count)

@@ -8,6 +8,7 @@ by its Whoosh document number.
 from __future__ import annotations
 
 import contextlib
+import time
 import zlib
 from pathlib import Path
 
@@ -21,10 +22,14 @@ from ..search.request import Deadline, SearchRequest
 from ..search.vocabulary import Vocabulary
 from . import bm25, storage
 from .analyzers import table_of
+from .columns import column_values
 from .docsets import DocSets
 from .format import lexicon_frequencies
 from .schema import fieldname
 
+# A view carried over from the view of an earlier commit keeps that view's vocabulary
+# (suggestions, accent restoration: seconds to read anew on a large index) this long.
+VOCABULARY_SECONDS = 600.0
 TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
 FACETS = ("year", "author", "place", "source")
 
@@ -58,7 +63,9 @@ class Lexicon:
 class GenerationView(View):
     """One thread's reading of the live index generation of an index directory."""
 
-    def __init__(self, index_dir: Path, marker):
+    def __init__(self, index_dir: Path, marker, previous: GenerationView | None = None):
+        """*previous*: the view of an earlier commit of this generation, whose reading
+        this one carries over (carry.py)."""
         self.marker = marker  # which generation and commit this view reads
         self.index = storage.open_index(index_dir)
         self.searcher = self.index.searcher(weighting=BM25F(B=bm25.B, K1=bm25.K1))
@@ -66,6 +73,14 @@ class GenerationView(View):
         self.scorer = bm25.Scorer(self.searcher)
         self.sets = DocSets(self.searcher, self.scorer.postings)
         super().__init__(table_of(self.index.schema), Vocabulary(Lexicon(self.reader)))
+        self.opened = time.monotonic()  # when its vocabulary was read
+        if previous is not None and previous.marker[0] == marker[0]:
+            self.scorer.carry(previous.scorer)
+            self.sets.carry(previous.sets)
+            if self.opened - previous.opened < VOCABULARY_SECONDS:
+                self.adopt(previous)
+                previous.vocabulary.lexicon = Lexicon(self.reader)  # its counts: of now
+                self.opened = previous.opened
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # files of a removed generation may be gone
@@ -97,7 +112,7 @@ class GenerationView(View):
         return self.searcher.stored_fields(ref)
 
     def rest_of_text(self, ref) -> str:
-        rest = self.reader.column_reader("body_rest")[ref]
+        (rest,) = column_values(self.reader, "body_rest", ref, 1)
         return zlib.decompress(rest).decode("utf-8") if rest else ""
 
     def holding_all(self, syllables: list[str]) -> int:

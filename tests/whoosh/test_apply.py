@@ -174,3 +174,94 @@ def test_an_article_the_analysis_cannot_index_is_a_failed_record(index, monkeypa
     assert outcome["failed"][0]["record"] == 1 and outcome["failed"][0]["id"] == "bad"
     assert "boom" in outcome["failed"][0]["error"]
     assert "ok" in ids(index) and "bad" not in ids(index)
+
+
+# --- views carried over from commit to commit -------------------------------------------
+
+QUERIES = [
+    "hội nghị",
+    "to chuc dang",
+    "tôm càng xanh",
+    "Tỉnh ủy Thái Nguyên tổ chức hội nghị gì vào năm nào vậy?",
+    '"ban chấp hành"',
+    "bản tin",
+    "cà mau -hội",
+]
+
+
+def answers(view) -> list:
+    from dataclasses import asdict
+
+    from indexer.search import answer
+    from indexer.search.request import SearchRequest
+
+    found = []
+    for q in QUERIES:
+        for sort in ("relevance", "newest"):
+            result = answer.search(view, SearchRequest(q=q, sort=sort, per_page=50), 30)
+            found.append({**asdict(result), "took_ms": 0})
+    return found
+
+
+def test_a_view_carried_over_answers_as_a_view_opened_cold(index):
+    from indexer.whoosh import carry
+    from indexer.whoosh.view import GenerationView
+
+    journal = apply.journal_of(index)
+    for size in (150, 60):  # segments of other sizes: a merge puts them in another order
+        journal.append([put(doc(f"big{size}-{n}", f"Tin số {n}. {TEXT}")) for n in range(size)], [])
+        apply.apply_pending(index)
+    carried = GenerationView(index, storage.generation_marker(index))
+    carried.warm()
+    answers(carried)  # its caches hold what these searches read
+    first_segments = len(list(carried.reader.leaf_readers()))
+    seeds = sorted(ids(index))
+    moves = set()
+    for step in range(12):  # enough commits for Whoosh to merge small segments
+        ops = [put(doc(f"w{step}-{n}", f"Bản tin số {step} {n}. {TEXT}")) for n in range(3)]
+        if step % 3 == 1:
+            ops.append(delete(seeds[step % len(seeds)]))
+        if step % 4 == 2:
+            ops.append(put(doc(f"w{step - 1}-0", "Giá lúa gạo tăng mạnh ở Cần Thơ, hội nghị bàn.")))
+        journal.append(ops, [])
+        apply.apply_pending(index)
+        marker = storage.generation_marker(index)
+        previous, carried = carried, GenerationView(index, marker, previous=carried)
+        before = carry.offsets(previous.reader.leaf_readers())
+        for start, _, was in carry.ranges(carried.reader.leaf_readers(), before):
+            moves.add("new" if was is None else "kept" if was == start else "moved")
+        previous.close()
+        cold = GenerationView(index, marker)
+        assert answers(carried) == answers(cold), f"step {step}"
+        for name in ("body_s", "title_w"):
+            assert (carried.scorer.lengths(name) == cold.scorer.lengths(name)).all()
+        assert carried.sets.column("id") == cold.sets.column("id")
+        assert (carried.sets.dates() == cold.sets.dates()).all()
+        cold.close()
+    carried.close()
+    with storage.open_index(index).reader() as reader:
+        assert len(list(reader.leaf_readers())) < first_segments + 12  # some were merged
+    assert moves == {"new", "kept", "moved"}  # segments met in every case
+
+
+def test_facets_of_a_segment_without_the_column_are_its_own(tmp_path):
+    # Whoosh's multi-segment column reader leaves out a segment without the column and
+    # keeps the others' offsets: the documents of a first segment without any author
+    # read the authors at the end of the next one (negative local numbers)
+    backend = WhooshBackend(tmp_path / "index")
+    plain = [put(doc(f"plain-{n}", f"Hội nghị số {n}. {TEXT}")) for n in range(8)]
+    signed = [
+        put({**doc(f"signed-{n}", f"Hội nghị lần {n}. {TEXT}"), "author": f"Tác giả {n % 2}"})
+        for n in range(4)
+    ]
+    for ops in (plain, signed):  # two commits: two segments, the first without authors
+        assert backend.applied(backend.write(ops, []), 30)["status"] == "applied"
+    result = backend.search(q="hội nghị", per_page=50)
+    assert result.total == 12
+    assert {f["value"]: f["count"] for f in result.facets["author"]} == {
+        "Tác giả 0": 2,
+        "Tác giả 1": 2,
+    }
+    only = backend.search(q="hội nghị", author="Tác giả 1", per_page=50)
+    assert sorted(hit.id for hit in only.hits) == ["signed-1", "signed-3"]
+    backend.close()
