@@ -25,6 +25,7 @@ from .apply import catch_up, journal_of
 from .schema import TEXT_FIELDS, build_schema
 from .workers import build_segments, documents
 
+LOCK_WAIT = 10.0  # seconds a build or update waits for the index's lock
 WRITER_MB = 256  # Whoosh's posting pool in memory before it spills to disk
 
 
@@ -38,18 +39,20 @@ def build(
     abbreviations: str | Path | None = None,
     max_bytes: int = MAX_BYTES,
     stream=None,
+    lock_wait: float = LOCK_WAIT,
 ) -> Summary:
     """Rebuild the index at *index_dir* from *sources*; publish it only when complete.
 
     The new index replaces the old one atomically, and only if something could be
     indexed (and, with *strict*, nothing failed). Raises IndexBusy when another
-    build or update is running.
+    build or update holds the index for more than *lock_wait* seconds (a server's
+    writes hold it for a commit at a time).
     """
     started = time.monotonic()
     schema = build_schema(Abbreviations.from_file(abbreviations))
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
-    with storage.locked(index_dir):
+    with storage.locked(index_dir, lock_wait):
         building = storage.new_generation(index_dir)
         try:
             ix = whoosh_index.create_in(building, schema)
@@ -86,6 +89,7 @@ def update(
     abbreviations: str | Path | None = None,
     max_bytes: int = MAX_BYTES,
     stream=None,
+    lock_wait: float = LOCK_WAIT,
 ) -> Summary:
     """Bring the index up to date with *sources*: add new, re-index changed, drop vanished.
 
@@ -104,11 +108,12 @@ def update(
             abbreviations=abbreviations,
             max_bytes=max_bytes,
             stream=stream,
+            lock_wait=lock_wait,
         )
     started = time.monotonic()
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
-    with storage.locked(index_dir):
+    with storage.locked(index_dir, lock_wait):
         path = storage.current_path(index_dir)
         ix = storage.open_index(index_dir)
         known, by_origin = _known(ix)

@@ -160,13 +160,34 @@ def test_odd_ids_are_found_by_id(tmp_path, write_jsonl):
         assert [d["id"] for d in with_id(tmp_path / "index", doc_id)] == [doc_id]
 
 
+def test_a_build_waits_for_a_brief_holder_of_the_lock(tmp_path):
+    # a server applying HTTP writes holds the lock for a commit at a time
+    import threading
+
+    index = tmp_path / "index"
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        with storage.locked(index):
+            taken.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    taken.wait(10)
+    threading.Timer(1.0, release.set).start()
+    summary, _ = run(build.build, index, [CORPUS])
+    holder.join()
+    assert summary.published
+
+
 def test_one_writer_at_a_time(tmp_path):
     index = tmp_path / "index"
     with storage.locked(index):
         with pytest.raises(storage.IndexBusy):
-            run(build.build, index, [CORPUS])
+            run(build.build, index, [CORPUS], lock_wait=0)
         with pytest.raises(storage.IndexBusy):
-            run(build.update, index, [CORPUS])
+            run(build.update, index, [CORPUS], lock_wait=0)
     summary, _ = run(build.build, index, [CORPUS])  # released with its holder
     assert summary.published
 
