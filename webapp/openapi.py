@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from indexer.search.request import MAX_FILTER, MAX_PER_PAGE, MAX_QUERY, PARAMETERS, SORTS
 
+from . import openapi_writes as writes
+
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -295,3 +297,8 @@ SPEC = {
         }
     },
 }
+
+SPEC["paths"].update(writes.PATHS)
+SPEC["paths"]["/api/documents/{id}"].update(writes.DOCUMENT_METHODS)
+SPEC["components"]["schemas"].update(writes.SCHEMAS)
+SPEC["components"]["securitySchemes"] = writes.SECURITY_SCHEMES

@@ -1,6 +1,7 @@
 """The JSON API through Flask's test client: every endpoint and every error path."""
 
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -162,7 +163,14 @@ def test_openapi_describes_every_endpoint(client):
         "/api/documents/{id}",
         "/api/suggest",
         "/api/openapi.json",
+        "/api/documents",
+        "/api/tasks/{number}",
     }
+    assert set(spec["paths"]["/api/documents/{id}"]) == {"get", "put", "delete"}
+    assert spec["paths"]["/api/documents"]["post"]["security"] == [{"bearer": []}]
+    for path in spec["paths"].values():  # every reference resolves
+        for ref in re.findall(r'"#/components/schemas/(\w+)"', json.dumps(path)):
+            assert ref in spec["components"]["schemas"]
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {
         "q",
