@@ -11,7 +11,7 @@ import sys
 
 from indexer.settings import SettingError, Settings
 
-from .server import Server, warm
+from .server import Server, start_writer, stop_writer, warm
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         # percent-encoded, fits; a longer line gets a JSON 414 (POST /api/search takes more)
         "limit_request_line": 8190,
         "post_worker_init": warm,
+        "when_ready": start_writer,
+        "on_exit": stop_writer,
     }
     Server(options, {k: v for k, v in given.items() if v is not None}).run()
     return 0

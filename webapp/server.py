@@ -8,10 +8,18 @@ reason) as {"error": {"code", "message"}}.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.sync import SyncWorker
+
+from indexer.settings import Settings
+from indexer.whoosh.apply import Applier
+
+FALLBACK_SECONDS = 5.0  # a worker applies writes the writer process left this long
 
 
 class Server(BaseApplication):
@@ -41,7 +49,37 @@ def warm(worker) -> None:
     engine = worker.wsgi.extensions["engine"]
     if engine.warm(alive=worker.notify):
         worker.log.info("index opened and warmed")
-    engine.start_writes()  # what a crash left in the journal is applied now
+    # the writer process applies the journal; this worker only if that one died
+    engine.start_writes(patience=FALLBACK_SECONDS)
+
+
+def start_writer(arbiter) -> None:
+    """When the server is ready: a process of its own that applies the write journal of
+    a Whoosh index (what a crash left unapplied at once), as long as the server runs."""
+    settings = Settings.load(arbiter.app.settings)
+    if settings.backend != "whoosh":
+        return  # a cluster applies each write as it is taken
+    master = os.getpid()
+    pid = os.fork()
+    if pid:
+        arbiter.app.writer_pid = pid
+        arbiter.log.info("writer process %s applies the journal of %s", pid, settings.index)
+        return
+    try:  # the child: none of the master's signal handlers, exit with the master
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
+                       signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN,
+                       signal.SIGTTOU, signal.SIGWINCH):  # fmt: skip
+            signal.signal(number, signal.SIG_DFL)
+        Applier(settings.index).run(alive=lambda: os.getppid() == master)
+    finally:
+        os._exit(0)
+
+
+def stop_writer(arbiter) -> None:
+    pid = getattr(arbiter.app, "writer_pid", None)
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 class _Written:

@@ -237,6 +237,7 @@ class Backend(ABC):
                 return state
             time.sleep(WAIT_STEP)
 
-    def start_writes(self) -> None:
-        """Begin applying written tasks in the background (a server process calls it)."""
+    def start_writes(self, patience: float = 0.0) -> None:
+        """Begin applying written tasks in the background (a server process calls it;
+        with *patience*, it only takes up tasks that waited that long for another)."""
         return None  # a backend that applies each write as it takes it starts nothing

@@ -25,10 +25,14 @@ from ..language.abbreviations import Abbreviations
 from . import storage
 from .schema import build_schema
 from .workers import documents
+from .writer import PostingsWriter
 
 POSITION = "journal.json"  # in each generation: how far the journal is applied to it
 log = logging.getLogger(__name__)
 BATCH_WRITES = 2000  # writes applied in one commit at most
+WRITER_MB = 128
+SMALL_DOCS = 2000  # a segment of fewer documents is small
+SMALL_SEGMENTS = 10  # small segments before they are merged
 JOURNAL = "journal"  # the journal's folder inside the index directory
 POLL_SECONDS = 0.25  # how often a server looks at the journal (other processes write it)
 BUSY_SECONDS = 1.0  # then again, while a build or update holds the index
@@ -95,7 +99,7 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
         for number, op in enumerate(task.ops):
             final.pop(op.id, None)  # keeps the order of the last writes
             final[op.id] = (task.number, number, op)
-    writer = ix.writer()
+    writer = PostingsWriter(ix, limitmb=WRITER_MB)
     try:
         puts = _changed(ix, final, outcomes)
         records = [record for _, record in puts.values()]
@@ -125,7 +129,8 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(merge=False)  # PostingsWriter writes its own segment; merges: below
+    _merge_small(ix)
     last = tasks[-1]
     storage.write_info(path, POSITION, {"task": last.number, "offset": last.end})
     seconds = time.monotonic() - started
@@ -154,6 +159,16 @@ def _changed(ix, final, outcomes) -> dict:
     return changed
 
 
+def _merge_small(ix) -> None:
+    """Merge the small segments batches leave behind, once there are more than
+    SMALL_SEGMENTS: Whoosh's own writer and policy (it merges the smallest, about ten of
+    a size, and leaves large ones), slower than PostingsWriter but seldom needed."""
+    with ix.reader() as reader:
+        sizes = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+    if sum(1 for size in sizes if size < SMALL_DOCS) > SMALL_SEGMENTS:
+        ix.writer(limitmb=WRITER_MB).commit()
+
+
 def _empty(index_dir: str | Path) -> Path:
     """Publish an empty index (the first writes to a new index directory make it)."""
     building = storage.new_generation(index_dir)
@@ -163,36 +178,47 @@ def _empty(index_dir: str | Path) -> Path:
 
 
 class Applier:
-    """A server process's background writer: applies the journal whenever it grows.
+    """A background writer: applies the journal whenever it grows.
 
-    Every worker process of a server has one; the index's lock makes them take turns
-    (and wait while a CLI build or update holds it), and each batch goes to whichever
-    looks first. *applied* is called after each commit this process made.
+    A server runs one in a process of its own (webapp.server), so that the analysis of
+    what is written takes turns with searches for the cores, not for one worker's
+    interpreter; each worker process keeps one too, which waits *patience* seconds
+    before it takes up writes nobody applied (the writer process died). The index's
+    lock makes them take turns, and wait while a CLI build or update holds it.
+    *applied* is called after each commit this one made.
     """
 
     def __init__(self, index_dir: str | Path, applied=lambda: None):
         self.index_dir = Path(index_dir)
         self.applied = applied
+        self.patience = 0.0
         self.wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
 
-    def start(self) -> None:
+    def start(self, patience: float = 0.0) -> None:
+        """Apply in a thread of this process (after *patience* seconds, see above)."""
         with self._starting:
+            self.patience = patience
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="applier", daemon=True)
+                self._thread = threading.Thread(target=self.run, name="applier", daemon=True)
                 self._thread.start()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     def poke(self) -> None:
         """Something was written: look now rather than at the next poll."""
         self.wake.set()
 
-    def _run(self) -> None:
-        while True:
+    def run(self, alive=lambda: True) -> None:
+        """Apply what comes, for as long as alive()."""
+        while alive():
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
             try:
-                while pending(self.index_dir):
+                while pending(self.index_dir) and self._due():
                     if apply_pending(self.index_dir):
                         self.applied()
             except IndexBusy:  # a build or update: the journal waits for it
@@ -200,3 +226,12 @@ class Applier:
             except Exception:  # logged; the journal keeps the writes for the next try
                 log.exception("applying the journal of %s failed", self.index_dir)
                 time.sleep(FAILED_SECONDS)
+
+    def _due(self) -> bool:
+        """Whether the pending writes waited *patience* seconds (since the journal grew)."""
+        if not self.patience:
+            return True
+        try:
+            return time.time() - journal_of(self.index_dir).log.stat().st_mtime >= self.patience
+        except FileNotFoundError:
+            return False

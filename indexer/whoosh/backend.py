@@ -90,7 +90,8 @@ class WhooshBackend(Backend):
 
     def write(self, ops: list[Op], rejected: list[dict]) -> int:
         number = self.journal.append(ops, rejected)
-        self.applier.start()
+        if not self.applier.started:  # no server started one: apply in this process
+            self.applier.start()
         self.applier.poke()
         return number
 
@@ -108,9 +109,9 @@ class WhooshBackend(Backend):
             self._changed()  # this process's next search reads what was applied
         return state
 
-    def start_writes(self) -> None:
+    def start_writes(self, patience: float = 0.0) -> None:
         """Apply the journal in the background: what a crash left unapplied now, what
-        comes later as it comes."""
-        self.applier.start()
+        comes later as it comes (after *patience* seconds: apply.Applier)."""
+        self.applier.start(patience)
         if pending(self.index_dir):
             self.applier.poke()
