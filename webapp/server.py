@@ -70,7 +70,7 @@ def start_writer(arbiter) -> None:
                        signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN,
                        signal.SIGTTOU, signal.SIGWINCH):  # fmt: skip
             signal.signal(number, signal.SIG_DFL)
-        Applier(settings.index).run(alive=lambda: os.getppid() == master)
+        Applier(settings.index).run(alive=lambda: os.getppid() == master, heartbeat=True)
     finally:
         os._exit(0)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
+from ..search import didyoumean
 from ..search.engine import Found, View
 from ..search.plan import Need, Plan
+from ..search.query import parse
 from ..search.request import Deadline, SearchRequest
 from ..search.rerank import RERANKED
 from ..search.vocabulary import Vocabulary
@@ -47,6 +49,7 @@ class ClusterView(View):
         self.alias = alias
         self.index = index  # the concrete index: a rebuild moves the alias to another
         self._held: int | None = None
+        self._counted: dict[tuple, int] = {}  # holding_all of the last search, counted in it
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
 
     def close(self) -> None:
@@ -89,6 +92,9 @@ class ClusterView(View):
         return total
 
     def holding_all(self, syllables: list[str]) -> int:
+        held = self._counted.get(tuple(syllables))
+        if held is not None:  # counted by the search that asked (find)
+            return held
         match = query.need(Need("all", "syllables", tuple(syllables)))
         answer = self.cluster.request("POST", path(self.index, "_count"), {"query": match})
         return answer["count"]
@@ -127,7 +133,19 @@ class ClusterView(View):
             "aggs": _facets(),
             "sort": _order(sort),
         }
+        # what the did-you-mean will ask, counted in the same request (over every document)
+        asked = [tuple(s) for s in didyoumean.counted(self, parse(request.q))]
+        if asked:
+            held = {
+                str(n): {"filter": query.need(Need("all", "syllables", syllables))}
+                for n, syllables in enumerate(asked)
+            }
+            body["aggs"] = {**body["aggs"], "held": {"global": {}, "aggs": held}}
         answer = self._search(body, deadline)
+        held = answer.get("aggregations", {}).get("held", {})
+        self._counted = {
+            s: held[str(n)]["doc_count"] for n, s in enumerate(asked) if str(n) in held
+        }
         relaxed, least = False, None
         if not answer["hits"]["total"]["value"] and plan.every_word:
             _, least = self._total(plan, request)

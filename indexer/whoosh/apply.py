@@ -11,6 +11,7 @@ applies the batch again, to the same effect.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -34,6 +35,7 @@ WRITER_MB = 128
 SMALL_DOCS = 2000  # a segment of fewer documents is small
 SMALL_SEGMENTS = 10  # small segments before they are merged
 JOURNAL = "journal"  # the journal's folder inside the index directory
+HEARTBEAT = "writer.alive"  # touched by the writer process at each look
 POLL_SECONDS = 0.25  # how often a server looks at the journal (other processes write it)
 BUSY_SECONDS = 1.0  # then again, while a build or update holds the index
 FAILED_SECONDS = 5.0  # then again, after an application failed
@@ -212,11 +214,17 @@ class Applier:
         """Something was written: look now rather than at the next poll."""
         self.wake.set()
 
-    def run(self, alive=lambda: True) -> None:
-        """Apply what comes, for as long as alive()."""
+    def run(self, alive=lambda: True, heartbeat: bool = False) -> None:
+        """Apply what comes, for as long as alive(); with *heartbeat*, say at each look
+        that this process applies the journal (the workers' appliers then stand by)."""
+        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
         while alive():
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
+            if heartbeat:
+                with contextlib.suppress(OSError):
+                    beat.parent.mkdir(parents=True, exist_ok=True)
+                    beat.touch()
             try:
                 while pending(self.index_dir) and self._due():
                     if apply_pending(self.index_dir):
@@ -228,10 +236,12 @@ class Applier:
                 time.sleep(FAILED_SECONDS)
 
     def _due(self) -> bool:
-        """Whether the pending writes waited *patience* seconds (since the journal grew)."""
+        """Whether this applier applies now: always without *patience*; with it, only
+        when the writer process gave no sign of life for that long."""
         if not self.patience:
             return True
+        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
         try:
-            return time.time() - journal_of(self.index_dir).log.stat().st_mtime >= self.patience
+            return time.time() - beat.stat().st_mtime >= self.patience
         except FileNotFoundError:
-            return False
+            return True

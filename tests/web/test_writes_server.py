@@ -107,6 +107,20 @@ def test_writes_are_seen_by_searches_without_waiting(index):
         assert call(base, "POST", "/api/documents", body, token=None)[0] == 401
 
 
+def test_workers_take_over_when_the_writer_process_dies(index):
+    import os
+    import re
+    import signal
+
+    with serving(index, env=ENV) as base:
+        log = next(index.parent.glob("server-*.log")).read_text(errors="replace")
+        pid = int(re.search(r"writer process (\d+) applies", log).group(1))
+        os.kill(pid, signal.SIGKILL)
+        body = {"id": "orphan", "text": "Đường dây nóng tiếp nhận phản ánh của người dân."}
+        assert call(base, "POST", "/api/documents", body)[0] == 202
+        eventually(lambda: document_status(base, "orphan") == 200, 60)
+
+
 def test_acknowledged_writes_survive_kill_9(index):
     docs = articles(200)
     with serving(index, env=ENV) as base:
