@@ -63,6 +63,7 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python restore_accents.py --index ../$(BENCH_INDEX)
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
+	cd bench && ../$(BIN)/python write_speed.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ _FLAGS = [
     {
         "name": "wait",
         "in": "query",
-        "description": "Answer 200 with the task once it is applied (up to 30 s; then 202)",
+        "description": "Answer 200 with the task once it is applied (up to 20 s; then 202)",
         "schema": {"type": "boolean", "default": False},
     },
     {

@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.documents import Invalid, check
+from indexer.indexing.errors import IndexBusy, IndexNotFound
 from indexer.indexing.journal import delete
 from indexer.search.request import InvalidRequest
 from indexer.settings import SettingError
@@ -26,7 +27,7 @@ from . import engine
 
 blueprint = Blueprint("writes", __name__)
 
-WAIT_SECONDS = 30.0  # the longest a write with wait=true waits to be applied
+WAIT_SECONDS = 20.0  # the longest a write with wait=true waits (under the server's 30 s timeout)
 NDJSON = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
 SHOWN_ERRORS = 100  # invalid documents named in one answer at most
 
@@ -78,6 +79,18 @@ def refused(exc: WriteRefused):
 def invalid_documents(exc: InvalidDocuments):
     body = {"code": "invalid_document", "message": str(exc), "documents": exc.errors[:SHOWN_ERRORS]}
     return jsonify({"error": body}), 400
+
+
+@blueprint.errorhandler(IndexNotFound)
+def no_index(exc: IndexNotFound):
+    return jsonify({"error": {"code": "index_unavailable", "message": str(exc)}}), 503
+
+
+@blueprint.errorhandler(IndexBusy)
+def busy(exc: IndexBusy):  # OpenSearch: a build held the alias's lock past LOCK_WAIT
+    response = jsonify({"error": {"code": "index_busy", "message": f"{exc}: try again"}})
+    response.headers["Retry-After"] = "30"
+    return response, 503
 
 
 @blueprint.errorhandler(InvalidRequest)

@@ -294,3 +294,13 @@ def test_the_page_has_no_write_controls(client):
     assert 'method="post"' not in page.lower() and "authorization" not in page.lower()
     for word in ("/api/documents", "/api/tasks", "delete"):
         assert word not in page.lower()
+
+
+@pytest.mark.opensearch
+def test_a_write_to_an_alias_that_is_not_built_is_a_503(opensearch_urls):
+    config = {"BACKEND": "opensearch", "OPENSEARCH_URL": opensearch_urls, "WRITE_TOKENS": TOKEN}
+    client = create_app({**config, "INDEX": f"test-none-{uuid.uuid4().hex[:8]}"}).test_client()
+    answer = post(client, {"id": "a", "text": ARTICLE})
+    assert answer.status_code == 503
+    assert answer.json["error"]["code"] == "index_unavailable"
+    client.application.extensions["engine"].close()

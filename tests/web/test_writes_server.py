@@ -105,6 +105,8 @@ def test_writes_are_seen_by_searches_without_waiting(index):
         # the read API stays open; writes are not
         assert call(base, "POST", "/api/documents", body, token="wrong")[0] == 401
         assert call(base, "POST", "/api/documents", body, token=None)[0] == 401
+    log = next(index.parent.glob("server-*.log")).read_text(errors="replace")
+    assert "POST /api/documents" in log and TOKEN not in log  # tokens are never logged
 
 
 def test_workers_take_over_when_the_writer_process_dies(index):
