@@ -11,10 +11,8 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from ..search import didyoumean
 from ..search.engine import Found, View
 from ..search.plan import Need, Plan
-from ..search.query import parse
 from ..search.request import Deadline, SearchRequest
 from ..search.rerank import RERANKED
 from ..search.vocabulary import Vocabulary
@@ -22,7 +20,6 @@ from . import query
 from .client import Cluster, ClusterError, path
 from .lexicon import ClusterLexicon
 from .mapping import stored_bytes
-from .sources import sources
 
 FACET_VALUES = 10  # values of each facet but the year
 SHARD_RETRIES = 3  # a search some shard of which failed is asked again
@@ -30,6 +27,7 @@ SHARD_RETRIES = 3  # a search some shard of which failed is asked again
 # differ from them); above, each shard's are close enough, and a search saves a trip.
 WHOLE_STATISTICS_BELOW = 10_000
 YEARS = 200
+SHOWN = ["*"]
 LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body") for s in "wsfb")]
 LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f"]
 
@@ -49,7 +47,6 @@ class ClusterView(View):
         self.alias = alias
         self.index = index  # the concrete index: a rebuild moves the alias to another
         self._held: int | None = None
-        self._counted: dict[tuple, int] = {}  # holding_all of the last search, counted in it
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
 
     def close(self) -> None:
@@ -92,9 +89,6 @@ class ClusterView(View):
         return total
 
     def holding_all(self, syllables: list[str]) -> int:
-        held = self._counted.get(tuple(syllables))
-        if held is not None:  # counted by the search that asked (find)
-            return held
         match = query.need(Need("all", "syllables", tuple(syllables)))
         answer = self.cluster.request("POST", path(self.index, "_count"), {"query": match})
         return answer["count"]
@@ -128,24 +122,11 @@ class ClusterView(View):
             "from": first,
             "size": size,
             "track_total_hits": True,
-            "_source": False,  # what hits show is kept by this process (sources.py)
-            "seq_no_primary_term": True,
+            "_source": {"excludes": LEFT_OUT},
             "aggs": _facets(),
             "sort": _order(sort),
         }
-        # what the did-you-mean will ask, counted in the same request (over every document)
-        asked = [tuple(s) for s in didyoumean.counted(self, parse(request.q))]
-        if asked:
-            held = {
-                str(n): {"filter": query.need(Need("all", "syllables", syllables))}
-                for n, syllables in enumerate(asked)
-            }
-            body["aggs"] = {**body["aggs"], "held": {"global": {}, "aggs": held}}
         answer = self._search(body, deadline)
-        held = answer.get("aggregations", {}).get("held", {})
-        self._counted = {
-            s: held[str(n)]["doc_count"] for n, s in enumerate(asked) if str(n) in held
-        }
         relaxed, least = False, None
         if not answer["hits"]["total"]["value"] and plan.every_word:
             _, least = self._total(plan, request)
@@ -157,14 +138,11 @@ class ClusterView(View):
         if answer.get("timed_out"):
             deadline.passed = True
         hits = answer["hits"]["hits"]
-        shown = sources(self.cluster, hits, LEFT_OUT)
         ranked: list[tuple[object, float | None]] = [(None, None)] * first
-        for hit, source in zip(hits, shown):
-            if not source:
-                continue  # deleted since the search found it
+        for hit in hits:
             score = hit.get("_score") if sort == "relevance" else None
             score = None if score is None else score + added
-            ranked.append((Ref(hit["_id"], source), _rounded(score)))
+            ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
         counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
         return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)
 

@@ -19,23 +19,6 @@ def suggestion(view, parsed: Query) -> str | None:
 
     Offered only when it finds better results: documents holding every word.
     """
-    reading = readings(view, parsed)
-    if reading is None:
-        return None
-    clause_text, run, candidate = reading
-    if not run.accented:
-        if view.holding_all(candidate):
-            return respell(clause_text, run, candidate)
-        return None
-    if view.holding_all(candidate) > view.holding_all(run.syllables):
-        return respell(clause_text, run, candidate)
-    return None
-
-
-def readings(view, parsed: Query) -> tuple[str, Analysis, list[str]] | None:
-    """What suggestion() weighs: the plain query's text, its analysis, and the reading it
-    would offer (accents restored, or spelling corrected); None when there is none.
-    A backend may count the documents of these ahead (counted()), in its search."""
     if not parsed.plain:
         return None
     clause = parsed.alternatives[0][0]
@@ -44,18 +27,13 @@ def readings(view, parsed: Query) -> tuple[str, Analysis, list[str]] | None:
         return None
     if not run.accented:
         restored = view.restore(run)
-        return (clause.text, run, restored) if restored else None
+        if restored and view.holding_all(restored):
+            return respell(clause.text, run, restored)
+        return None
     corrected = [view.vocabulary.correct(s) or s for s in run.syllables]
-    return (clause.text, run, corrected) if corrected != run.syllables else None
-
-
-def counted(view, parsed: Query) -> list[list[str]]:
-    """The syllable lists whose holding_all() suggestion() will ask."""
-    reading = readings(view, parsed)
-    if reading is None:
-        return []
-    _, run, candidate = reading
-    return [candidate] if not run.accented else [candidate, list(run.syllables)]
+    if corrected != run.syllables and view.holding_all(corrected) > view.holding_all(run.syllables):
+        return respell(clause.text, run, corrected)
+    return None
 
 
 def plain_words(view, parsed: Query, request: SearchRequest) -> str | None:
