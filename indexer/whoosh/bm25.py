@@ -78,11 +78,18 @@ class Scorer:
     def carry(self, previous: Scorer) -> None:
         """Take over what *previous*, a view of an earlier commit, read (carry.py)."""
         before = carry.offsets(previous.leaves)
-        self._carried = dict(previous._carried)
-        for key, term in previous._pinned.items():
-            self._carried[key] = (term, before, True)
-        for key, term in previous._postings.items():
-            self._carried[key] = (term, before, False)
+        pinned = {k: c for k, c in previous._carried.items() if c[2]}
+        pinned.update((key, (term, before, True)) for key, term in previous._pinned.items())
+        # the others as a cache: the most recently read first, CACHE_POSTINGS at most
+        cached = [(k, c) for k, c in previous._carried.items() if not c[2]]
+        cached += [(key, (term, before, False)) for key, term in previous._postings.items()]
+        kept, total = [], 0
+        for key, carried in reversed(cached):
+            total += len(carried[0].ids)
+            if total > CACHE_POSTINGS:
+                break
+            kept.append((key, carried))
+        self._carried = {**dict(reversed(kept)), **pinned}
         for fieldname, old in previous._lengths.items():
             fresh = functools.partial(self._read_lengths, fieldname)
             self._lengths[fieldname] = carry.values(old, before, self.leaves, self.size, fresh)

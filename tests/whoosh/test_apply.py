@@ -265,3 +265,24 @@ def test_facets_of_a_segment_without_the_column_are_its_own(tmp_path):
     only = backend.search(q="hội nghị", author="Tác giả 1", per_page=50)
     assert sorted(hit.id for hit in only.hits) == ["signed-1", "signed-3"]
     backend.close()
+
+
+def test_what_views_carry_over_stays_within_the_cache(index, monkeypatch):
+    from indexer.search import answer
+    from indexer.search.request import SearchRequest
+    from indexer.whoosh import bm25
+    from indexer.whoosh.view import GenerationView
+
+    monkeypatch.setattr(bm25, "CACHE_POSTINGS", 40)
+    journal = apply.journal_of(index)
+    view = GenerationView(index, storage.generation_marker(index))
+    for step in range(6):
+        for word in ("hội nghị", f"tin {step}", "Cà Mau", "tôm", f"bước {step}"):
+            answer.search(view, SearchRequest(q=word), 30)
+        journal.append([put(doc(f"c{step}", f"Tin {step}, bước {step}. {TEXT}"))], [])
+        apply.apply_pending(index)
+        previous, view = view, GenerationView(index, storage.generation_marker(index), view)
+        previous.close()
+        unpinned = [c[0] for c in view.scorer._carried.values() if not c[2]]
+        assert sum(len(term.ids) for term in unpinned) <= 40
+    view.close()
