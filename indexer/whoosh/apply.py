@@ -132,13 +132,13 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
         writer.cancel()
         raise
     writer.commit(merge=False)  # PostingsWriter writes its own segment; merges: below
-    _merge_small(ix)
     last = tasks[-1]
     storage.write_info(path, POSITION, {"task": last.number, "offset": last.end})
     seconds = time.monotonic() - started
     for number, found in outcomes.items():
         if journal.outcome(number) is None:
             journal.done(number, settle(found, seconds))
+    _merge_small(ix)  # after the outcomes: a writer waiting for them need not wait for it
     return [task.number for task in tasks]
 
 
