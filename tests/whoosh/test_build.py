@@ -328,6 +328,7 @@ def test_deleted_and_replaced_documents_are_never_found(built):
         ids = [hit.id for hit in result.hits]
         assert len(ids) == len(set(ids)) == min(result.total, 50)
         assert "004_80203056e2d47fdc" not in ids
+    backend.close()
 
 
 def test_update_renamed_file(built):
