@@ -3,8 +3,11 @@ replaced and deleted (seen by search and /api/documents), bad input, limits, tas
 
 import json
 import uuid
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.whoosh.build import build
 from webapp import create_app
@@ -304,3 +307,61 @@ def test_a_write_to_an_alias_that_is_not_built_is_a_503(opensearch_urls):
     assert answer.status_code == 503
     assert answer.json["error"]["code"] == "index_unavailable"
     client.application.extensions["engine"].close()
+
+
+# --- anything a client may send -----------------------------------------------------------
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=40)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+documents = st.fixed_dictionaries(
+    {},
+    optional={
+        name: st.one_of(json_values, st.text(max_size=60))
+        for name in ("id", "text", "title", "date", "author", "source", "url")
+    },
+)
+bodies = st.one_of(
+    documents.map(json.dumps),
+    st.lists(documents, max_size=4).map(json.dumps),
+    json_values.map(json.dumps),
+    st.binary(max_size=200).map(lambda data: data.decode("latin-1")),
+    st.lists(st.one_of(documents.map(json.dumps), st.text(max_size=30)), max_size=4).map("\n".join),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=bodies,
+    content_type=st.sampled_from(["application/json", "application/x-ndjson", "text/plain", ""]),
+    method=st.sampled_from(["POST", "PUT"]),
+    doc_id=st.text(min_size=1, max_size=30),
+    query=st.sampled_from(["", "atomic=true", "atomic=1&wait=false", "wait=nope"]),
+)
+def test_no_write_gets_a_server_error(whoosh_client, body, content_type, method, doc_id, query):
+    path = "/api/documents" if method == "POST" else "/api/documents/" + quote(doc_id, safe="")
+    answer = whoosh_client.open(
+        f"{path}?{query}", method=method, data=body.encode("utf-8", "surrogatepass"),
+        headers={**AUTH, "Content-Type": content_type},
+    )  # fmt: skip
+    assert answer.status_code in (202, 400, 415), answer.get_data(as_text=True)[:300]
+    data = answer.json
+    if answer.status_code >= 400:
+        assert {"code", "message"} <= set(data["error"])
+    else:
+        assert data["accepted"] >= 1 and data["status"] == "queued"
+
+
+@pytest.fixture(scope="module")
+def whoosh_client(tmp_path_factory):
+    index = tmp_path_factory.mktemp("fuzz-writes") / "index"
+    build(index, [CORPUS], workers=1, quiet=True)
+    app = create_app({"TESTING": True, "WRITE_TOKENS": TOKEN, "INDEX": str(index)})
+    yield app.test_client()
+    app.extensions["engine"].close()
