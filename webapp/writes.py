@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
@@ -26,6 +27,7 @@ from indexer.settings import SettingError
 from . import engine
 
 blueprint = Blueprint("writes", __name__)
+log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 20.0  # the longest a write with wait=true waits (under the server's 30 s timeout)
 NDJSON = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
@@ -50,7 +52,7 @@ class InvalidDocuments(Exception):
 
 def tokens_of(value: str | None) -> list[bytes]:
     """The write tokens a setting names: a file of one token a line (blank lines and
-    # comments left out), or the tokens themselves, comma-separated.
+    # comments left out), or else the tokens themselves, comma-separated.
 
     >>> tokens_of(" s3cret , other ")
     [b's3cret', b'other']
@@ -58,12 +60,17 @@ def tokens_of(value: str | None) -> list[bytes]:
     if not value or not value.strip():
         return []
     path = Path(value.strip()).expanduser()
-    if path.is_file():
-        lines = path.read_text(encoding="utf-8").splitlines()
-        found = [line.strip() for line in lines]
-        return [t.encode("utf-8") for t in found if t and not t.startswith("#")]
-    if value.strip().startswith(("/", "./", "../", "~")):
-        raise SettingError(f"VNSEARCH_WRITE_TOKENS names no readable file: {value.strip()}")
+    try:
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            found = [line.strip() for line in lines]
+            return [t.encode("utf-8") for t in found if t and not t.startswith("#")]
+    except OSError as error:  # the value is not shown: it may be a token
+        raise SettingError(
+            f"VNSEARCH_WRITE_TOKENS: the file cannot be read ({error.strerror})"
+        ) from None
+    if value.strip().startswith(("./", "../", "~")) or value.strip().endswith((".txt", "tokens")):
+        log.warning("VNSEARCH_WRITE_TOKENS names no file: its value is taken as the tokens")
     return [t.strip().encode("utf-8") for t in value.split(",") if t.strip()]
 
 
@@ -123,7 +130,7 @@ def post_documents():
     items = _items()
     if not items:
         raise InvalidRequest("no_documents", "the body holds no document")
-    return _take([(place, check(item, _max_bytes())) for place, item in items])
+    return _take([(place, _checked(item)) for place, item in items])
 
 
 @blueprint.put("/api/documents/<id:doc_id>")
@@ -152,6 +159,16 @@ def task(number: int):
     return jsonify(state)
 
 
+class NotJson(str):
+    """A line of JSON Lines that is not JSON: why."""
+
+
+def _checked(item):
+    if isinstance(item, NotJson):
+        return Invalid(None, str(item))
+    return check(item, _max_bytes())
+
+
 def _max_bytes() -> int:
     return current_app.config["MAX_FILE_MB"] * 1024 * 1024
 
@@ -166,10 +183,8 @@ def _items() -> list[tuple[dict, object]]:
                 continue
             try:
                 items.append(({"line": number}, json.loads(line)))
-            except ValueError as exc:
-                raise InvalidDocuments(
-                    [{"line": number, "field": None, "error": f"not JSON: {exc}"}]
-                ) from None
+            except ValueError as exc:  # refused as that line's document (check: Invalid)
+                items.append(({"line": number}, NotJson(f"not JSON: {exc}")))
         return items
     if request.mimetype != "application/json":
         raise InvalidRequest(

@@ -54,6 +54,11 @@ def check(item, max_bytes: int = MAX_BYTES) -> Op | Invalid:
         if not isinstance(value, str):
             return Invalid(name, "must be a string (or null)")
         document[name] = value
+    for name, value in document.items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return Invalid(name, "holds a lone surrogate (\\ud800-\\udfff): not Unicode text")
     date = document.get("date", "").strip()
     if date and normalize_date(date) is None:
         return Invalid("date", f"{document['date']!r} is not an ISO 8601 date")

@@ -29,11 +29,13 @@ import fcntl
 import json
 import os
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 LOG = "log.jsonl"
+IDENTITY = "id"
 DONE = "done"
 
 
@@ -66,10 +68,12 @@ class Task:
 
 
 class Position(NamedTuple):
-    """How far an index has applied the journal: the last task and where its line ended."""
+    """How far an index has applied a journal: the last task, where its line ended, and
+    which journal (a journal deleted and begun again is another)."""
 
     task: int = 0
     offset: int = 0
+    journal: str = ""
 
 
 def outcome(number: int, rejected: list[dict]) -> dict:
@@ -118,19 +122,41 @@ class Journal:
         self.log = self.path / LOG
 
     @contextlib.contextmanager
-    def _locked(self):
+    def _locked(self, kind=fcntl.LOCK_EX):
+        """Appends hold it exclusively (write and fsync); readers shared: a reader never
+        sees a line before it is on disk."""
         self.path.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, kind)
             yield
         finally:
             os.close(fd)
+
+    def identity(self) -> str:
+        """This journal's own name, made with its first line (see Position)."""
+        try:
+            return (self.path / IDENTITY).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
+
+    def position(self, found: dict | None) -> Position:
+        """The Position an index recorded (*found*), or the start when it was of another
+        journal than this one."""
+        found = found or {}
+        if found.get("journal", "") != self.identity():
+            return Position(journal=self.identity())
+        return Position(found.get("task", 0), found.get("offset", 0), found.get("journal", ""))
 
     def append(self, ops: list[Op], rejected: list[dict]) -> int:
         """Write one task durably; return its number (1, 2, ...)."""
         with self._locked():
             fresh = not self.log.exists()
+            if fresh:  # a new journal: a name of its own, before its first line
+                named = self.path / f".{IDENTITY}.tmp"
+                named.write_text(uuid.uuid4().hex, encoding="utf-8")
+                _fsync_file(named)
+                os.replace(named, self.path / IDENTITY)
             with open(self.log, "a+b") as log:
                 end = log.seek(0, os.SEEK_END)
                 last, whole = self._last(log, end)
@@ -170,7 +196,7 @@ class Journal:
         count = 0
         if not self.log.exists():
             return found
-        with open(self.log, "rb") as log:
+        with self._locked(fcntl.LOCK_SH), open(self.log, "rb") as log:
             size = log.seek(0, os.SEEK_END)
             offset = position.offset if position.offset <= size else 0
             log.seek(offset)
@@ -189,12 +215,24 @@ class Journal:
                     break
         return found
 
+    def waiting(self, position: Position) -> bool:
+        """Whether a whole task follows *position* (cheap: one line's end is looked for)."""
+        position = position if position.journal == self.identity() else Position()
+        try:
+            with open(self.log, "rb") as log:
+                log.seek(position.offset)
+                return log.readline().endswith(b"\n")
+        except FileNotFoundError:
+            return False
+
     def done(self, number: int, outcome: dict) -> None:
-        """Record what applying task *number* did."""
+        """Record what applying task *number* did (on disk before the index says it is
+        applied: an outcome is never missing for a task applied)."""
         folder = self.path / DONE
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{number}.tmp"
         temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
+        _fsync_file(temporary)
         os.replace(temporary, folder / f"{number}.json")
 
     def outcome(self, number: int) -> dict | None:
@@ -215,6 +253,11 @@ def _newline_before(log, offset: int) -> int:
         if found >= 0:
             return offset + found
     return -1
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as opened:
+        os.fsync(opened.fileno())
 
 
 def _fsync_dir(path: Path) -> None:

@@ -31,6 +31,7 @@ from .vocabulary import index_of as vocabulary_index
 BULK_BYTES = 8 * 1024 * 1024  # a bulk request
 KEEP = 2  # indexes of an alias kept: the live one and the one before
 GREEN_WAIT = "120s"
+LOCK_WAIT = 10.0  # seconds a build or update waits for the alias's lock (a write holds it)
 
 
 class BulkJob(parallel.Job):
@@ -155,7 +156,7 @@ def build(
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
     cluster = backend.cluster
-    locks.take(backend)
+    locks.take(backend, LOCK_WAIT)
     index = f"{backend.alias}-{time.strftime('%Y%m%dt%H%M%S')}-{uuid.uuid4().hex[:6]}"
     try:
         body = {"settings": settings(backend.shards, 0), "mappings": mappings(table)}
@@ -288,7 +289,7 @@ def update(
     started = time.monotonic()
     reporter = Reporter(count(sources), quiet, stream)
     run = Run(reporter)
-    locks.take(backend)
+    locks.take(backend, LOCK_WAIT)
     try:
         table = backend.table(index)
         known, by_origin = _known(backend, index)

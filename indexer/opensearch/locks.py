@@ -18,8 +18,20 @@ from .client import ClusterError, path
 LOCKS = "vnsearch_locks"  # not "<alias>-...": the alias's own indexes are named so
 
 
-def take(backend) -> None:
-    """Take the alias's lock; raise IndexBusy when a live process holds it."""
+def take(backend, wait: float = 0.0) -> None:
+    """Take the alias's lock; raise IndexBusy when a live process holds it for more than
+    *wait* seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return _take(backend)
+        except IndexBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _take(backend) -> None:
     holder = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
     lock = path(LOCKS, "_create", backend.alias)
     for _ in range(2):

@@ -12,7 +12,6 @@ import json
 import time
 
 from ..articles.sources import jsonl_record
-from ..indexing.errors import IndexBusy
 from ..indexing.journal import Op, outcome, settle
 from ..indexing.report import Reporter
 from ..indexing.run import Run
@@ -22,27 +21,25 @@ from .client import path
 from .vocabulary import Counts
 
 TASKS = "vnsearch_tasks"  # outcomes by number, and the last number given ("last")
-LOCK_WAIT = 30.0  # seconds a write waits for a build or update of the alias
+LOCK_WAIT = 15.0  # seconds a write waits for the alias's lock (under gunicorn's 30 s)
 ORIGIN = "api"
 
 
 def write(backend, ops: list[Op], rejected: list[dict]) -> int:
     """Apply one task; keep and return its number."""
-    deadline = time.monotonic() + LOCK_WAIT
-    while True:
-        try:
-            locks.take(backend)
-            break
-        except IndexBusy:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.1)
+    locks.take(backend, LOCK_WAIT)
     try:
         index = backend.current()
         number = _next(backend)
         found = outcome(number, rejected)
         started = time.monotonic()
-        _apply(backend, index, ops, found)
+        try:
+            _apply(backend, index, ops, found)
+        except Exception as error:  # the task says so; the writes before it may stand
+            found["error"] = f"{type(error).__name__}: {error}"
+            found["status"] = "failed"
+            backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), found)
+            raise
         settle(found, time.monotonic() - started)
         backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), found)
     finally:

@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from ..articles.sources import Problem, jsonl_record
-from ..indexing.errors import IndexBusy
+from ..indexing.errors import IndexBusy, IndexNotFound
 from ..indexing.journal import Journal, Op, Position, outcome, settle
 from ..language.abbreviations import Abbreviations
 from . import storage
@@ -46,23 +46,19 @@ def journal_of(index_dir: str | Path) -> Journal:
     return Journal(Path(index_dir) / JOURNAL)
 
 
-def position(path: Path) -> Position:
-    """How far the generation at *path* has applied the journal."""
-    found = storage.read_info(path, POSITION) or {}
-    return Position(found.get("task", 0), found.get("offset", 0))
+def position(path: Path, journal: Journal) -> Position:
+    """How far the generation at *path* has applied *journal*."""
+    return journal.position(storage.read_info(path, POSITION))
 
 
 def pending(index_dir: str | Path) -> bool:
-    """Whether the journal holds tasks the live generation lacks (cheap: two reads)."""
+    """Whether the journal holds whole tasks the live generation lacks (cheap)."""
     journal = journal_of(index_dir)
     try:
-        size = journal.log.stat().st_size
-    except FileNotFoundError:
-        return False
-    try:
-        return position(storage.current_path(index_dir)).offset < size
-    except Exception:  # no index yet: the writes make one
-        return True
+        path = storage.current_path(index_dir)
+    except IndexNotFound:  # no index yet: the writes make one
+        return journal.waiting(Position())
+    return journal.waiting(position(path, journal))
 
 
 def apply_pending(index_dir: str | Path, wait: float = 0.0) -> list[int]:
@@ -74,7 +70,7 @@ def apply_pending(index_dir: str | Path, wait: float = 0.0) -> list[int]:
     with storage.locked(index_dir, wait):
         try:
             path = storage.current_path(index_dir)
-        except Exception:
+        except IndexNotFound:
             path = _empty(index_dir)
         ix = storage.open_index(index_dir)
         return apply_batch(ix, path, journal)
@@ -91,7 +87,7 @@ def catch_up(ix, path: Path, journal: Journal) -> int:
 def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     """Apply the next batch of tasks to *ix* (at *path*), in one commit, and write the
     outcome of each task applied for the first time (a rebuild applies them again)."""
-    tasks = journal.since(position(path), BATCH_WRITES)
+    tasks = journal.since(position(path, journal), BATCH_WRITES)
     if not tasks:
         return []
     started = time.monotonic()
@@ -132,12 +128,16 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
         writer.cancel()
         raise
     writer.commit(merge=False)  # PostingsWriter writes its own segment; merges: below
-    last = tasks[-1]
-    storage.write_info(path, POSITION, {"task": last.number, "offset": last.end})
+    # on disk in this order: the segment, each task's outcome, then the Position (a crash
+    # between two steps applies the batch again; its first outcomes stand)
+    storage.sync(path)
     seconds = time.monotonic() - started
     for number, found in outcomes.items():
         if journal.outcome(number) is None:
             journal.done(number, settle(found, seconds))
+    last = tasks[-1]
+    reached = {"task": last.number, "offset": last.end, "journal": journal.identity()}
+    storage.write_info(path, POSITION, reached, sync=True)
     _merge_small(ix)  # after the outcomes: a writer waiting for them need not wait for it
     return [task.number for task in tasks]
 
@@ -215,25 +215,31 @@ class Applier:
         self.wake.set()
 
     def run(self, alive=lambda: True, heartbeat: bool = False) -> None:
-        """Apply what comes, for as long as alive(); with *heartbeat*, say at each look
+        """Apply what comes, for as long as alive(); with *heartbeat*, say every second
         that this process applies the journal (the workers' appliers then stand by)."""
-        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
+        if heartbeat:
+            threading.Thread(target=self._beat, args=(alive,), daemon=True).start()
         while alive():
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
-            if heartbeat:
-                with contextlib.suppress(OSError):
-                    beat.parent.mkdir(parents=True, exist_ok=True)
-                    beat.touch()
             try:
-                while pending(self.index_dir) and self._due():
-                    if apply_pending(self.index_dir):
-                        self.applied()
+                while alive() and pending(self.index_dir) and self._due():
+                    if not apply_pending(self.index_dir):
+                        break  # nothing whole to apply after all
+                    self.applied()
             except IndexBusy:  # a build or update: the journal waits for it
                 time.sleep(BUSY_SECONDS)
             except Exception:  # logged; the journal keeps the writes for the next try
                 log.exception("applying the journal of %s failed", self.index_dir)
                 time.sleep(FAILED_SECONDS)
+
+    def _beat(self, alive) -> None:
+        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
+        while alive():
+            with contextlib.suppress(OSError):
+                beat.parent.mkdir(parents=True, exist_ok=True)
+                beat.touch()
+            time.sleep(1.0)
 
     def _due(self) -> bool:
         """Whether this applier applies now: always without *patience*; with it, only

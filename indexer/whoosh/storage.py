@@ -155,11 +155,22 @@ def _fsync_tree(path: Path) -> None:
     _fsync_dir(path)
 
 
-def write_info(path: Path, name: str, info: dict) -> None:
-    """Write a JSON record (build.json, update.json) into a generation, atomically."""
+def write_info(path: Path, name: str, info: dict, sync: bool = False) -> None:
+    """Write a JSON record (build.json, update.json) into a generation, atomically (and,
+    with *sync*, on disk when this returns)."""
     temporary = path / f".{name}.tmp"
     temporary.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    if sync:
+        with open(temporary, "rb") as f:
+            os.fsync(f.fileno())
     os.replace(temporary, path / name)
+    if sync:
+        _fsync_dir(path)
+
+
+def sync(path: Path) -> None:
+    """Put every file of the generation at *path* on disk (Whoosh's commits do not)."""
+    _fsync_tree(path)
 
 
 def read_info(path: Path, name: str) -> dict | None:

@@ -133,7 +133,7 @@ def test_a_rebuild_replays_the_journal_before_it_publishes(index, tmp_path):
     assert summary.published
     found = ids(index)
     assert "from-http" in found and "000_50d02545dceeb243" not in found
-    assert apply.position(storage.current_path(index)).task == 1
+    assert apply.position(storage.current_path(index), journal).task == 1
     assert journal.outcome(1)["status"] == "applied"  # its first outcome stands
 
 
@@ -286,3 +286,29 @@ def test_what_views_carry_over_stays_within_the_cache(index, monkeypatch):
         unpinned = [c[0] for c in view.scorer._carried.values() if not c[2]]
         assert sum(len(term.ids) for term in unpinned) <= 40
     view.close()
+
+
+def test_a_line_cut_short_is_not_pending(index):
+    journal = apply.journal_of(index)
+    journal.append([put(doc("whole"))], [])
+    apply.apply_pending(index)
+    with open(journal.log, "ab") as log:
+        log.write(b'{"task":2,"ops":[')  # a crash in the middle of an append
+    assert not apply.pending(index)  # nothing whole to apply: the applier rests
+    assert apply.apply_pending(index) == []
+
+
+def test_a_journal_begun_again_is_applied_from_its_start(index):
+    import shutil
+
+    journal = apply.journal_of(index)
+    for n in range(3):
+        journal.append([put(doc(f"old-{n}"))], [])
+    apply.apply_pending(index)
+    shutil.rmtree(journal.path)  # an operator forgets what came over HTTP
+    fresh = apply.journal_of(index)
+    assert fresh.append([put(doc("new-1"))], []) == 1
+    assert apply.pending(index)
+    assert apply.apply_pending(index) == [1]
+    assert fresh.outcome(1)["status"] == "applied"
+    assert "new-1" in ids(index)
