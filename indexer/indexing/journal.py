@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .disk import fsync_dir, write_atomically
+
 LOG = "log.jsonl"
 IDENTITY = "id"
 DONE = "done"
@@ -153,10 +155,7 @@ class Journal:
         with self._locked():
             fresh = not self.log.exists()
             if fresh:  # a new journal: a name of its own, before its first line
-                named = self.path / f".{IDENTITY}.tmp"
-                named.write_text(uuid.uuid4().hex, encoding="utf-8")
-                _fsync_file(named)
-                os.replace(named, self.path / IDENTITY)
+                write_atomically(self.path / IDENTITY, uuid.uuid4().hex)
             with open(self.log, "a+b") as log:
                 end = log.seek(0, os.SEEK_END)
                 last, whole = self._last(log, end)
@@ -167,7 +166,7 @@ class Journal:
                 log.flush()
                 os.fsync(log.fileno())
             if fresh:
-                _fsync_dir(self.path)
+                fsync_dir(self.path)
         return number
 
     @staticmethod
@@ -230,10 +229,7 @@ class Journal:
         applied: an outcome is never missing for a task applied)."""
         folder = self.path / DONE
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{number}.tmp"
-        temporary.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
-        _fsync_file(temporary)
-        os.replace(temporary, folder / f"{number}.json")
+        write_atomically(folder / f"{number}.json", json.dumps(outcome, ensure_ascii=False))
 
     def outcome(self, number: int) -> dict | None:
         """What applying task *number* did, once it is applied."""
@@ -253,16 +249,3 @@ def _newline_before(log, offset: int) -> int:
         if found >= 0:
             return offset + found
     return -1
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as opened:
-        os.fsync(opened.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

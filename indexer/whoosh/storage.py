@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from ..indexing.disk import fsync_tree, write_atomically
 from ..indexing.errors import IndexBusy, IndexNeedsRebuild, IndexNotFound
 
 CURRENT = "CURRENT"
@@ -124,14 +125,9 @@ def publish(index_dir: str | Path, building: Path) -> Path:
     """Make the finished build at *building* the live index, atomically; prune old ones."""
     root = Path(index_dir)
     final = root / (GENERATION_PREFIX + building.name[len(BUILDING_PREFIX) :])
-    _fsync_tree(building)
+    fsync_tree(building)
     building.rename(final)
-    pointer = root / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
-    pointer.write_text(final.name + "\n", encoding="utf-8")
-    with open(pointer, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(pointer, root / CURRENT)
-    _fsync_dir(root)
+    write_atomically(root / CURRENT, final.name + "\n")
     generations = sorted(root.glob(GENERATION_PREFIX + "*"), key=lambda p: p.stat().st_mtime)
     for old in generations[:-KEEP_GENERATIONS]:
         if old != final:
@@ -139,38 +135,15 @@ def publish(index_dir: str | Path, building: Path) -> Path:
     return final
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for item in path.iterdir():
-        if item.is_file():
-            with open(item, "rb") as f:
-                os.fsync(f.fileno())
-    _fsync_dir(path)
-
-
 def write_info(path: Path, name: str, info: dict, sync: bool = False) -> None:
     """Write a JSON record (build.json, update.json) into a generation, atomically (and,
     with *sync*, on disk when this returns)."""
-    temporary = path / f".{name}.tmp"
-    temporary.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-    if sync:
-        with open(temporary, "rb") as f:
-            os.fsync(f.fileno())
-    os.replace(temporary, path / name)
-    if sync:
-        _fsync_dir(path)
+    write_atomically(path / name, json.dumps(info, ensure_ascii=False, indent=2), sync)
 
 
 def sync(path: Path) -> None:
     """Put every file of the generation at *path* on disk (Whoosh's commits do not)."""
-    _fsync_tree(path)
+    fsync_tree(path)
 
 
 def read_info(path: Path, name: str) -> dict | None:
