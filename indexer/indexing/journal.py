@@ -98,8 +98,7 @@ def _encode(number: int, ops: list[Op], rejected: list[dict]) -> bytes:
     """One task as one line: {"task": N, "ops": [...], "rejected": [...]}; a put's data,
     JSON already, goes in as it is (a batch of 32 MB is not parsed again)."""
     parts = [
-        b'{"put":' + op.data + b"}" if op.kind == "put" else _json({"delete": op.id})
-        for op in ops
+        b'{"put":' + op.data + b"}" if op.kind == "put" else _json({"delete": op.id}) for op in ops
     ]
     head = b'{"task":%d,"ops":[' % number
     return head + b",".join(parts) + b'],"rejected":' + _json(rejected) + b"}\n"

@@ -52,6 +52,9 @@ class Term(NamedTuple):
     tf: np.ndarray  # the term's weight (frequency) in each
 
 
+NO_POSTINGS = Term(np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
 def bm25(
     idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, b=B, k1=K1, delta=0.0
 ) -> np.ndarray:
@@ -135,15 +138,7 @@ class Scorer:
         carried = self._carried.pop(key, None)
         if carried is not None:
             old, before, pinned = carried
-            encoded = text.encode("utf-8")
-            ids, weights = carry.postings(
-                old.ids,
-                old.tf,
-                before,
-                self.leaves,
-                lambda leaf: read_postings(leaf, fieldname, encoded),
-            )
-            found = Term(ids, weights)
+            found = self._read_term(fieldname, text, old, before)
             if pinned:
                 self._pinned[key] = found
                 return found
@@ -156,18 +151,22 @@ class Scorer:
             self._cached -= len(old.ids)
         return found
 
-    def _read_term(self, fieldname: str, text: str) -> Term:
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        key = text.encode("utf-8")
-        for leaf, offset in self.leaves:
-            found = read_postings(leaf, fieldname, key)
-            if found is not None:
-                ids.append(found[0] + np.int32(offset))
-                weights.append(found[1])
-        if ids:
-            return Term(np.concatenate(ids), np.concatenate(weights))
-        return Term(np.zeros(0, np.int32), np.zeros(0, np.float32))
+    def _read_term(
+        self,
+        fieldname: str,
+        text: str,
+        old: Term = NO_POSTINGS,
+        before: carry.Offsets | None = None,
+    ) -> Term:
+        """The term's postings in this view: those *old* holds (read by a view whose
+        segments stood at *before*) moved to where they stand now, the rest read from the
+        segments."""
+        encoded = text.encode("utf-8")
+
+        def read(leaf):
+            return read_postings(leaf, fieldname, encoded)
+
+        return Term(*carry.postings(old.ids, old.tf, before or {}, self.leaves, read))
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in *fieldname*, as Whoosh stores it (one byte, approximate)."""

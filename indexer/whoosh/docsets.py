@@ -21,7 +21,19 @@ from . import carry
 from .columns import column_values
 from .schema import fieldname
 
-CARRIED = ("_dates", "_years", "_places")  # made per document: carried like columns
+# Per-document values made of a column (read once, carried like columns): the column each
+# is made of, and how.
+MADE = {
+    "_dates": (
+        "date_key",
+        lambda keys: np.array([k if is_dated(k) else 0 for k in keys], np.int64),
+    ),
+    "_years": ("date_key", lambda keys: [key_year(k) for k in keys]),
+    "_places": (
+        "place_list",
+        lambda values: [tuple(v.decode("utf-8").split("|")) if v else () for v in values],
+    ),
+}
 CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 
 
@@ -44,7 +56,7 @@ class DocSets:
         before = carry.offsets(previous.reader.leaf_readers())
         leaves = list(self.reader.leaf_readers())
         for name, old in previous._columns.items():
-            if name.startswith("_") and name not in CARRIED:
+            if name.startswith("_") and name not in MADE:
                 continue
             if name.startswith("_"):  # per-document values made of a column
                 fresh = functools.partial(self._made, name)
@@ -53,16 +65,17 @@ class DocSets:
             self._columns[name] = carry.values(old, before, leaves, self.size, fresh)
 
     def _made(self, name: str, start: int, count: int):
-        """CARRIED values of the documents from *start* (new ones: read for the first time)."""
-        if name == "_dates":
-            keys = self._column_values("date_key", start, count)
-            return np.array([k if is_dated(k) else 0 for k in keys], np.int64)
-        if name == "_years":
-            return [key_year(k) for k in self._column_values("date_key", start, count)]
-        return [
-            tuple(value.decode("utf-8").split("|")) if value else ()
-            for value in self._column_values("place_list", start, count)
-        ]
+        """The MADE values *name* of the documents from *start* (the whole index: of the
+        column read once)."""
+        column, make = MADE[name]
+        if (start, count) == (0, self.size):
+            return make(self.column(column))
+        return make(self._column_values(column, start, count))
+
+    def _made_once(self, name: str):
+        if name not in self._columns:
+            self._columns[name] = self._made(name, 0, self.size)
+        return self._columns[name]
 
     def empty(self) -> np.ndarray:
         return np.zeros(self.size, bool)
@@ -118,11 +131,7 @@ class DocSets:
 
     def dates(self) -> np.ndarray:
         """Each document's date_key, 0 when it is undated."""
-        if "_dates" not in self._columns:
-            self._columns["_dates"] = np.array(
-                [k if is_dated(k) else 0 for k in self.column("date_key")], np.int64
-            )
-        return self._columns["_dates"]
+        return self._made_once("_dates")
 
     def id_ranks(self) -> np.ndarray:
         """Each document's place in the order of ids: what breaks ties between equal
@@ -136,18 +145,11 @@ class DocSets:
 
     def years(self) -> list[str | None]:
         """Each document's year ("2023"), or None when it is undated."""
-        if "_years" not in self._columns:
-            self._columns["_years"] = [key_year(key) for key in self.column("date_key")]
-        return self._columns["_years"]
+        return self._made_once("_years")
 
     def places(self) -> list[tuple[str, ...]]:
         """Each document's places."""
-        if "_places" not in self._columns:
-            self._columns["_places"] = [
-                tuple(value.decode("utf-8").split("|")) if value else ()
-                for value in self.column("place_list")
-            ]
-        return self._columns["_places"]
+        return self._made_once("_places")
 
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray, list]:
         """A facet as numbers: (documents, value numbers, values), one row per document
