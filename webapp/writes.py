@@ -130,7 +130,8 @@ def post_documents():
     items = _items()
     if not items:
         raise InvalidRequest("no_documents", "the body holds no document")
-    return _take([(place, _checked(item)) for place, item in items])
+    checked = [(p, i if isinstance(i, Invalid) else check(i, _max_bytes())) for p, i in items]
+    return _take(checked)
 
 
 @blueprint.put("/api/documents/<id:doc_id>")
@@ -159,22 +160,13 @@ def task(number: int):
     return jsonify(state)
 
 
-class NotJson(str):
-    """A line of JSON Lines that is not JSON: why."""
-
-
-def _checked(item):
-    if isinstance(item, NotJson):
-        return Invalid(None, str(item))
-    return check(item, _max_bytes())
-
-
 def _max_bytes() -> int:
     return current_app.config["MAX_FILE_MB"] * 1024 * 1024
 
 
 def _items() -> list[tuple[dict, object]]:
-    """The documents of the body, each with its place ({"record": i} or {"line": n})."""
+    """The documents of the body, each with its place ({"record": i} or {"line": n}); a
+    line of JSON Lines that is not JSON comes as Invalid."""
     data = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: a JSON 413
     if request.mimetype in NDJSON:
         items = []
@@ -183,8 +175,8 @@ def _items() -> list[tuple[dict, object]]:
                 continue
             try:
                 items.append(({"line": number}, json.loads(line)))
-            except ValueError as exc:  # refused as that line's document (check: Invalid)
-                items.append(({"line": number}, NotJson(f"not JSON: {exc}")))
+            except ValueError as exc:  # refused as that line's document
+                items.append(({"line": number}, Invalid(None, f"not JSON: {exc}")))
         return items
     if request.mimetype != "application/json":
         raise InvalidRequest(

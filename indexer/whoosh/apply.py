@@ -35,7 +35,7 @@ WRITER_MB = 128
 SMALL_DOCS = 2000  # a segment of fewer documents is small
 SMALL_SEGMENTS = 10  # small segments before they are merged
 JOURNAL = "journal"  # the journal's folder inside the index directory
-HEARTBEAT = "writer.alive"  # touched by the writer process at each look
+HEARTBEAT = "writer.alive"  # touched by the writer process every second
 POLL_SECONDS = 0.25  # how often a server looks at the journal (other processes write it)
 BUSY_SECONDS = 1.0  # then again, while a build or update holds the index
 FAILED_SECONDS = 5.0  # then again, after an application failed
@@ -144,7 +144,7 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
 
 def _changed(ix, final, outcomes) -> dict:
     """The puts of *final* whose content differs from the live document's, as
-    {where: ((task, number), Record)}; the others are counted as unchanged."""
+    {where: ((task, number, op), Record)}; the others are counted as unchanged."""
     changed = {}
     with ix.searcher() as searcher:
         empty = searcher.reader().doc_count_all() == 0  # a new index: no columns yet
@@ -192,6 +192,7 @@ class Applier:
 
     def __init__(self, index_dir: str | Path, applied=lambda: None):
         self.index_dir = Path(index_dir)
+        self.heartbeat = self.index_dir / JOURNAL / HEARTBEAT  # the writer process's
         self.applied = applied
         self.patience = 0.0
         self.wake = threading.Event()
@@ -234,7 +235,7 @@ class Applier:
                 time.sleep(FAILED_SECONDS)
 
     def _beat(self, alive) -> None:
-        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
+        beat = self.heartbeat
         while alive():
             with contextlib.suppress(OSError):
                 beat.parent.mkdir(parents=True, exist_ok=True)
@@ -246,8 +247,7 @@ class Applier:
         when the writer process gave no sign of life for that long."""
         if not self.patience:
             return True
-        beat = Path(self.index_dir) / JOURNAL / HEARTBEAT
         try:
-            return time.time() - beat.stat().st_mtime >= self.patience
+            return time.time() - self.heartbeat.stat().st_mtime >= self.patience
         except FileNotFoundError:
             return True
