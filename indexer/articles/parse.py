@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..language.text import FOLD_D
 from .dates import date_line, date_prefix
 from .places import places_in
 
@@ -116,7 +117,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
 def line_key(line: str) -> str:
     """The line's letters and digits, folded: fold(), whose marks \\W drops anyway,
     without its per-character loop or its cache (lines are long and seen once)."""
-    decomposed = unicodedata.normalize("NFD", line.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", line.translate(FOLD_D))
     return _NOT_ALNUM.sub("", decomposed).lower()
 
 

@@ -29,6 +29,9 @@ from .abbreviations import MAX_PARTS, PLAIN, Abbreviations
 from .segment import segment_cached
 from .text import ROMAN_NUMERALS, canonical_iy, canonical_tone, fold, normalize_syllable
 
+# Which analysis made an index's terms: a backend refuses an index of another (rebuild it).
+# 2: tone marks placed by rule wherever typed ("vịêt"), Ð (U+00D0) read as Đ.
+VERSION = 2
 NAME_SYLLABLES = 6  # "Ban Tổ chức Trung ương", "Thành phố Hồ Chí Minh": names are short
 # The representations an Analysis holds, which every backend indexes for each text field.
 REPRESENTATIONS = ("words", "syllables", "folded", "pairs")
@@ -76,6 +79,15 @@ class Analysis:
     def accented(self) -> bool:
         """Does the text carry any diacritic (a query typed with Vietnamese keys)?"""
         return any(f != s for f, s in zip(self.folded, self.syllables))
+
+    def marked(self) -> list[bool]:
+        """Which syllables carry a diacritic (a tone, â ă ê ô ơ ư, or đ): a syllable
+        typed so means that syllable; one typed bare may mean any that folds to it.
+
+        >>> analyse("bão so 3").marked()
+        [True, False, False]
+        """
+        return [f != s for f, s in zip(self.folded, self.syllables)]
 
     def starts(self) -> list[int]:
         """The position of each word's first syllable."""

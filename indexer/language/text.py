@@ -16,8 +16,10 @@ TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, n�
 VOWELS = "aăâeêioôơuưy"
 _ONSET = "(?:ngh|ng|gh|gi|kh|ph|th|tr|ch|nh|qu|[bcdđghklmnprstvx])"
 _SYLLABLE_SHAPE = re.compile(f"^{_ONSET}?[{VOWELS}]{{1,3}}(?:ch|ng|nh|[cmnpt])?$")
-# Open syllables ending in these clusters are where the two tone-placement styles differ.
-_OPEN_CLUSTER = re.compile(r"^([bcdđghklmnprstvx]*)(oa|oe|uy)$")
+# A syllable as the tone rule reads it: onset, vowels, final consonant (lower case, no tone).
+# "gi" and "qu" are onsets when a vowel follows them ("giá", "quý"); "gì" is g + i.
+_PARTS = re.compile(f"^({_ONSET}?)([{VOWELS}]{{1,3}})(ch|ng|nh|[cmnpt])?$")
+_MODIFIED = "ăâêôơư"  # vowels with a mark of their own: the tone goes on one of them
 # Onsets after which a lone i and a lone y are the same syllable in two orthographies.
 _IY_SYLLABLE = re.compile(r"^(h|k|l|m|s|t|qu)[iy]$")
 
@@ -27,8 +29,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _strip_tone(syllable: str) -> tuple[str, str]:
-    """Split an NFC syllable into (NFC syllable without tone mark, tone mark or "")."""
+def strip_tone(syllable: str) -> tuple[str, str]:
+    """Split an NFC syllable into (NFC syllable without tone mark, tone mark or "");
+    a syllable of two tone marks or none is returned whole, with ""."""
     decomposed = unicodedata.normalize("NFD", syllable)
     tones = [c for c in decomposed if c in TONE_MARKS]
     if len(tones) != 1:
@@ -40,20 +43,66 @@ def _put_tone(base: str, index: int, tone: str) -> str:
     return nfc(base[:index] + base[index] + tone + base[index + 1 :])
 
 
+def tone_vowel(base: str) -> int | None:
+    """Where the tone mark of a syllable without one (*base*) belongs, or None when it
+    is not shaped like a Vietnamese syllable. Tones sit as the older convention puts
+    them, on the first vowel of an open oa, oe or uy ("hòa", "thủy"): one convention,
+    so that both meet.
+
+    >>> [tone_vowel(s) for s in ("viêt", "hoa", "hoan", "quy", "gia", "gi", "khuyu", "cafe")]
+    [2, 1, 2, 2, 2, 1, 3, None]
+    """
+    match = _PARTS.match(base.lower())
+    if not match:
+        return None
+    onset, vowels, final = match.groups()
+    start = len(onset)
+    modified = [i for i, c in enumerate(vowels) if c in _MODIFIED]
+    if modified:  # ươ, uô, iê, yê: on the last of them ("người", "thuốc", "việt")
+        return start + modified[-1]
+    if final or len(vowels) == 1:
+        return start + len(vowels) - 1  # "hoàn", "toán", "quỳnh", "má"
+    if len(vowels) == 2:
+        return start  # "hòa", "thủy", "mía", "của", "tài"
+    return start + 1  # "ngoái", "xoáy", "khuỷu", "ngoẹo"
+
+
+def place_tone(base: str, tone: str) -> str:
+    """*base* (NFC, no tone mark) with *tone* (a combining mark, or "") where it belongs;
+    on the last vowel when *base* is no Vietnamese syllable.
+
+    >>> place_tone("viêt", "\u0323"), place_tone("Hoa", "\u0300"), place_tone("cafe", "\u0301")
+    ('việt', 'Hòa', 'café')
+    """
+    if not tone:
+        return base
+    index = tone_vowel(base)
+    if index is None:
+        vowels = [i for i, c in enumerate(base.lower()) if c in VOWELS]
+        if not vowels:
+            return base
+        index = vowels[-1]
+    return _put_tone(base, index, tone)
+
+
 @lru_cache(maxsize=200_000)
 def canonical_tone(syllable: str) -> str:
-    """Put the tone mark of an open oa/oe/uy syllable on its first vowel; change nothing else.
+    """Put the tone mark of a syllable where the rule puts it; change nothing else.
 
-    >>> [canonical_tone(s) for s in ["hoà", "Khoá", "UỶ", "thuỷ", "quý", "hoàn"]]
-    ['hòa', 'Khóa', 'ỦY', 'thủy', 'quý', 'hoàn']
+    Both conventions of open oa, oe, uy meet ("hoà", "hòa" -> "hòa"), and a mark typed on
+    the wrong vowel moves to its place ("vịêt" -> "việt"). A word that is no Vietnamese
+    syllable ("café") keeps its marks where they are.
+
+    >>> [canonical_tone(s) for s in ["hoà", "Khoá", "UỶ", "thuỷ", "quý", "hoàn", "vịêt", "qúa"]]
+    ['hòa', 'Khóa', 'ỦY', 'thủy', 'quý', 'hoàn', 'việt', 'quá']
     """
-    base, tone = _strip_tone(syllable)
+    base, tone = strip_tone(syllable)
     if not tone:
         return syllable
-    match = _OPEN_CLUSTER.match(base.lower())
-    if not match or match.group(1).endswith("q"):
+    index = tone_vowel(base)
+    if index is None:
         return syllable
-    return _put_tone(base, len(match.group(1)), tone)
+    return _put_tone(base, index, tone)
 
 
 @lru_cache(maxsize=200_000)
@@ -63,20 +112,26 @@ def canonical_iy(syllable: str) -> str:
     >>> [canonical_iy(s) for s in ["kĩ", "lí", "qui", "tỉ", "kỹ", "chỉ", "kim"]]
     ['kỹ', 'lý', 'quy', 'tỷ', 'kỹ', 'chỉ', 'kim']
     """
-    base, tone = _strip_tone(syllable)
+    base, tone = strip_tone(syllable)
     if not _IY_SYLLABLE.match(base):
         return syllable
     return nfc(base[:-1] + "y" + tone)
+
+
+# Đ (U+0110) and its look-alike Ð (U+00D0, the Icelandic eth some keyboards give) are
+# one letter; folded, both are d.
+_ETH = str.maketrans("ðÐ", "đĐ")
+FOLD_D = str.maketrans("đĐðÐ", "dDdD")
 
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Remove every diacritic and lower-case: the form people type without Vietnamese keys.
 
-    >>> fold("Đường Dương Tỉnh Uỷ")
-    'duong duong tinh uy'
+    >>> fold("Đường Dương Tỉnh Uỷ Ðảng")
+    'duong duong tinh uy dang'
     """
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", text.translate(FOLD_D))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
@@ -84,13 +139,18 @@ _normalized: dict[str, str] = {}
 
 
 def normalize_syllable(syllable: str) -> str:
-    """Return the matching form of one NFC syllable: lower case, canonical tone placement."""
+    """Return the matching form of one NFC syllable: lower case, Ð as Đ, the tone mark
+    where it belongs.
+
+    >>> normalize_syllable("ÐẢNG"), normalize_syllable("Vịêt")
+    ('đảng', 'việt')
+    """
     try:
         return _normalized[syllable]
     except KeyError:
         if len(_normalized) > 500_000:
             _normalized.clear()
-        found = _normalized[syllable] = canonical_tone(syllable.lower())
+        found = _normalized[syllable] = canonical_tone(syllable.lower().translate(_ETH))
         return found
 
 

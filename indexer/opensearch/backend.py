@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 import time
 
-from ..indexing.errors import IndexNotFound
+from ..indexing.errors import IndexNeedsRebuild, IndexNotFound
 from ..indexing.journal import Op
 from ..indexing.report import Summary
 from ..language.abbreviations import Abbreviations
+from ..language.analysis import VERSION
 from ..search.engine import Backend
 from . import build, writes
 from .client import Cluster, ClusterError, path
@@ -61,10 +62,17 @@ class OpenSearchBackend(Backend):
         return sorted(answer)[-1]
 
     def table(self, index: str) -> Abbreviations:
-        """The abbreviation table the index was built with (in its mapping's _meta)."""
+        """The abbreviation table the index was built with (in its mapping's _meta);
+        IndexNeedsRebuild when another version of the analysis made its terms."""
         if index not in self._tables:
             answer = self.cluster.request("GET", path(index, "_mapping"))
             meta = answer[index]["mappings"].get("_meta", {})
+            if meta.get("analysis") != VERSION:
+                raise IndexNeedsRebuild(
+                    f"the index {self.alias!r} was built by another version of vnsearch:"
+                    f" rebuild it with `python -m indexer build --backend opensearch"
+                    f" --index {self.alias} SOURCE`"
+                )
             self._tables[index] = Abbreviations(meta.get("abbreviations", ""))
         return self._tables[index]
 

@@ -23,7 +23,7 @@ from ..articles.dates import UNDATED, date_key, key_year
 from ..articles.parse import Article
 from ..indexing.stored import STORED_TEXT, encode_spans, encode_terms, marked
 from ..language.abbreviations import Abbreviations
-from ..language.analysis import REPRESENTATIONS, Analysis, analyse
+from ..language.analysis import REPRESENTATIONS, VERSION, Analysis, analyse
 
 JOIN = "\u00a0"  # joins the syllables of one term; not whitespace to OpenSearch
 SUFFIXES = dict(zip(REPRESENTATIONS, ("w", "s", "f", "b")))
@@ -54,7 +54,8 @@ def settings(shards: int, replicas: int) -> dict:
 
 
 def mappings(table: Abbreviations) -> dict:
-    """The fields of an article; `_meta` keeps the abbreviation table it was built with."""
+    """The fields of an article; `_meta` keeps the abbreviation table it was built with
+    and the version of the analysis that made its terms."""
     terms = {"type": "text", "analyzer": "terms"}
     properties = {
         "id": {"type": "keyword"},
@@ -86,7 +87,7 @@ def mappings(table: Abbreviations) -> dict:
             properties[fieldname(field, representation)] = {**terms, "index_options": options}
     return {
         "dynamic": "strict",
-        "_meta": {"abbreviations": table.source},
+        "_meta": {"abbreviations": table.source, "analysis": VERSION},
         "_source": {"excludes": []},
         "properties": properties,
     }

@@ -32,7 +32,9 @@ BUILDING_PREFIX = "building-"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
 # What this version writes, in build.json: a reader refuses another (the schema's
 # fields, the stored fields and the analysis that made the terms must all agree).
-FORMAT = 3  # 2: the layered redesign (analyzers in indexer.whoosh.analyzers); 3: title_given
+# 2: the layered redesign (analyzers in indexer.whoosh.analyzers); 3: title_given;
+# 4: tone marks placed by rule wherever typed ("vịêt"), Ð (U+00D0) read as Đ
+FORMAT = 4
 
 
 def current_path(index_dir: str | Path) -> Path:

@@ -11,6 +11,7 @@ from indexer.language.text import (
     has_diacritics,
     is_vietnamese_syllable,
     nfc_with_offsets,
+    normalize_syllable,
     roman_value,
     to_roman,
 )
@@ -63,6 +64,19 @@ TONE_PAIRS = [
     ("hoa", "hoa"),  # no tone mark at all
     ("đường", "đường"),
     ("", ""),
+    # a mark typed on the wrong vowel moves to where it belongs
+    ("vịêt", "việt"),
+    ("ngừơi", "người"),
+    ("thúôc", "thuốc"),
+    ("hòan", "hoàn"),
+    ("qúa", "quá"),  # qu is the onset
+    ("gìa", "già"),  # so is gi before a vowel
+    ("khúyên", "khuyến"),
+    ("ngóai", "ngoái"),
+    ("Nguỳên", "Nguyền"),
+    # but a word that is no Vietnamese syllable keeps its marks where they are
+    ("café", "café"),
+    ("José", "José"),
 ]
 
 
@@ -125,6 +139,7 @@ def test_i_y_spelling(written, canonical):
         ("Nguyễn Phú Trọng", "nguyen phu trong"),
         ("ă â ê ô ơ ư", "a a e o o u"),
         ("khóa XIII", "khoa xiii"),
+        ("Ðảng ðoàn", "dang doan"),  # Ð and ð (U+00D0, U+00F0) look like Đ and đ
         ("2023", "2023"),
         ("", ""),
     ],
@@ -132,6 +147,24 @@ def test_i_y_spelling(written, canonical):
 def test_fold(text, folded):
     assert fold(text) == folded
     assert fold(unicodedata.normalize("NFD", text)) == folded
+
+
+@pytest.mark.parametrize(
+    ("typed", "matched"),
+    [
+        ("ÐẢNG", "đảng"),  # the look-alike Ð is Đ
+        ("ðoàn", "đoàn"),
+        ("Đảng", "đảng"),
+        ("VỊÊT", "việt"),  # and the tone goes where it belongs
+        ("Hoà", "hòa"),
+    ],
+)
+def test_a_syllable_is_matched_in_one_form(typed, matched):
+    assert normalize_syllable(typed) == matched
+    assert (
+        normalize_syllable(unicodedata.normalize("NFC", unicodedata.normalize("NFD", typed)))
+        == matched
+    )
 
 
 def test_has_diacritics():
