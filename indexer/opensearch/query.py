@@ -19,14 +19,32 @@ TIER = 10_000.0  # more than any BM25 score here
 
 def need(needed: Need) -> dict:
     """The documents that satisfy *needed*, as a query."""
-    fields = [fieldname(f, needed.representation) for f in needed.fields]
     if needed.kind == "phrase" and len(needed.terms) > 1:
+        if needed.representation == "mixed":
+            return _any([_mixed_phrase(needed, f) for f in needed.fields])
         text = " ".join(term(t) for t in needed.terms)
+        fields = [fieldname(f, needed.representation) for f in needed.fields]
         return _any([{"match_phrase": {f: text}} for f in fields])
-    per_term = [_any([{"term": {f: term(t)}} for f in fields]) for t in dict.fromkeys(needed.terms)]
+    per_term = [
+        _any([{"term": {fieldname(f, form): term(t)}} for f in needed.fields])
+        for form, t in dict.fromkeys(zip(needed.representations(), needed.terms))
+    ]
     if needed.kind == "any":
         return _any(per_term)
     return {"bool": {"filter": per_term}}
+
+
+def _mixed_phrase(needed: Need, field: str) -> dict:
+    """A phrase of syllables and folded syllables in one text field: they share
+    positions, so each folded term is read as if in the syllables' field."""
+    exact = fieldname(field, "syllables")
+    spans = []
+    for form, text in zip(needed.forms, needed.terms):
+        span = {"span_term": {fieldname(field, form): term(text)}}
+        if form != "syllables":
+            span = {"field_masking_span": {"query": span, "field": exact}}
+        spans.append(span)
+    return {"span_near": {"clauses": spans, "slop": 0, "in_order": True}}
 
 
 def _any(queries: list[dict]) -> dict:
@@ -74,11 +92,7 @@ def every_word(plan: Plan, least: int | None = None) -> list[dict]:
 
 def words_of(plan: Plan) -> list[dict]:
     """One query per distinct word of a short query: the document holds it, any form."""
-    return [
-        need(Need("any", n.representation, (t,), n.fields))
-        for n in plan.every_word
-        for t in dict.fromkeys(n.terms)
-    ]
+    return [need(term) for n in plan.every_word for term in n.each()]
 
 
 def scoring(plan: Plan, every_word: bool = False) -> list[dict]:

@@ -84,8 +84,8 @@ class View(ABC):
         return found
 
     def restore(self, run: Analysis) -> list[str] | None:
-        """The likeliest accented reading of a run typed without diacritics, or None."""
-        key = tuple(run.folded)
+        """The likeliest reading of the syllables of a run typed bare, or None."""
+        key = tuple(run.syllables)  # the bare ones are their folded forms
         if key not in self._restored:
             if len(self._restored) > CACHED_ANALYSES:
                 self._restored.clear()

@@ -17,37 +17,48 @@ from ..language.segment import segment
 from .query import Query
 from .snippets import matched_spans
 
-Unit = tuple[tuple[str | None, str], ...]  # a word to mark: (exact syllable or None, folded)
+# A word to mark: per syllable (exact syllable or None, folded or None). Typed with marks:
+# (syllable, None), that syllable only; typed bare: (its reading or None, folded), the
+# reading where a text has it, else any syllable folding to it.
+Unit = tuple[tuple[str | None, str | None], ...]
 
 
 def highlight_units(parsed: Query, analyse_text, restore=None) -> list[Unit]:
-    """The query's words to mark, each a tuple of (exact syllable or None, folded syllable).
+    """The query's words to mark, each a tuple of (exact syllable or None, folded or None).
 
     A word of several syllables is marked only where they stand together, so that
-    "UBND" (Ủy ban / nhân dân) does not light up every "ban". Per syllable, a document's
-    exact occurrences are marked where it has them, its folded ones otherwise; a query
-    without diacritics is "exact" in its restored reading, split into words by pyvi.
-    A quoted phrase is one unit: it is marked where it stands whole, as it matched.
+    "UBND" (Ủy ban / nhân dân) does not light up every "ban". A syllable typed with
+    marks is marked where the text has it; one typed bare where the text has its
+    reading (the query's restored reading, split into words by pyvi), else where the text
+    has any syllable folding to it. A quoted phrase is one unit: it is marked where it
+    stands whole, as it matched.
     """
     units = []
     for clause in parsed.clauses():
         if clause.field in ("author", "place"):
             continue
         run = analyse_text(clause.text)
-        exact, sizes = run.syllables, typed_words(run)
-        if not run.accented:
-            restored = restore(run) if restore and not clause.phrase else None
-            if restored:
-                exact, sizes = restored, [len(words) for words, _ in segment(" ".join(restored))]
-            else:
-                exact = [None] * len(run.folded)
         if not run.folded:
             continue
+        marked = run.marked()
+        sizes = typed_words(run)
+        reading: list[str | None] = list(run.syllables)
+        if not all(marked):
+            restored = restore(run) if restore and not clause.phrase else None
+            if restored:
+                reading = list(restored)
+                if not run.accented:
+                    sizes = [len(words) for words, _ in segment(" ".join(restored))]
+            elif not run.accented:
+                reading = [None] * len(run.folded)
         if clause.phrase:  # a quoted phrase is marked only where it stands whole
             sizes = [len(run.folded)]
         elif sum(sizes) != len(run.folded):
             sizes = [1] * len(run.folded)
-        pairs = list(zip(exact, run.folded))
+        pairs = [
+            (syllable, None) if typed else (exact, folded)
+            for syllable, exact, folded, typed in zip(run.syllables, reading, run.folded, marked)
+        ]
         start = 0
         for size in sizes:
             units.append(tuple(pairs[start : start + size]))
@@ -88,17 +99,19 @@ def marked_positions(terms: Terms, units: list[Unit], spans, text: str, each=Non
     places of each word, if given).
 
     Per syllable, a text's exact occurrences are marked where it has any, its folded
-    ones otherwise. The syllables of a word must be adjacent in the text too: positions
-    skip punctuation, but "ủy, Ban" is not "ủy ban".
+    ones otherwise (none, for a syllable typed with marks). The syllables of a word
+    must be adjacent in the text too: positions skip punctuation, but "ủy, Ban" is not
+    "ủy ban".
     """
     forms: dict[tuple, list[str]] = {}  # (exact, folded) -> the syllables of the text it marks
 
     def marks(pair) -> list[str]:
         if pair not in forms:
             exact, folded = pair
-            forms[pair] = (
-                [exact] if exact is not None and terms.has(exact) else terms.folding_to(folded)
-            )
+            if exact is not None and terms.has(exact):
+                forms[pair] = [exact]
+            else:
+                forms[pair] = terms.folding_to(folded) if folded is not None else []
         return forms[pair]
 
     def places(pair):  # (position, offset of the next syllable), in order

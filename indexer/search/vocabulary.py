@@ -181,10 +181,17 @@ class Vocabulary:
     # --- accent restoration --------------------------------------------------------
 
     def restore(self, run: Analysis) -> list[str] | None:
-        """Return the likeliest accented syllables for a run typed without diacritics."""
-        if not run.folded or run.accented:
+        """Return the likeliest reading of a run with syllables typed bare: each of those
+        read with its diacritics in the context of the others (those typed with marks
+        stay as typed); None when it has none, or no reading adds a mark to any."""
+        marked = run.marked()
+        if not run.folded or all(marked):
             return None
-        options = [self.readings(f) for f in run.folded]
+        known = self.known
+        options = [
+            [(syllable, known.get(syllable, 0))] if typed else self.readings(folded)
+            for syllable, folded, typed in zip(run.syllables, run.folded, marked)
+        ]
         total = self.syllable_total
         held = self.pair_frequencies(
             f"{a} {b}" for column, after in pairwise(options) for a, _ in column for b, _ in after
@@ -206,7 +213,7 @@ class Vocabulary:
                 for term, df in column
             ]
         restored = max(best)[1]
-        return restored if restored != run.folded else None
+        return restored if restored != run.syllables else None
 
     def readings(self, folded: str) -> list[tuple[str, int]]:
         """The accented syllables *folded* may stand for, with their frequencies: the

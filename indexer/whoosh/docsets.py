@@ -37,6 +37,26 @@ MADE = {
 CACHE_PHRASES = 256  # phrase Needs remembered (each a boolean array over the documents)
 
 
+def _phrase(need: Need) -> wq.Query:
+    """A phrase Need as a Whoosh query, in any of its fields. Syllables and folded
+    syllables share positions: a phrase mixing them is a span of terms of both fields."""
+    if need.representation != "mixed":
+        return wq.Or(
+            [wq.Phrase(fieldname(f, need.representation), list(need.terms)) for f in need.fields]
+        )
+    return wq.Or(
+        [
+            wq.SpanNear2(
+                [wq.Term(fieldname(f, form), text) for form, text in zip(need.forms, need.terms)],
+                slop=1,
+                ordered=True,
+                mindist=1,
+            )
+            for f in need.fields
+        ]
+    )
+
+
 class DocSets:
     """The documents of terms and Needs, for one searcher (one index generation)."""
 
@@ -105,21 +125,17 @@ class DocSets:
         if need.kind == "phrase" and len(need.terms) > 1:
             found = self._phrases.get(need)
             if found is None:
-                phrase = wq.Or(
-                    [
-                        wq.Phrase(fieldname(f, need.representation), list(need.terms))
-                        for f in need.fields
-                    ]
+                found = self._phrases[need] = self.of(
+                    list(self.searcher.docs_for_query(_phrase(need)))
                 )
-                found = self._phrases[need] = self.of(list(self.searcher.docs_for_query(phrase)))
                 if len(self._phrases) > CACHE_PHRASES:
                     self._phrases.popitem(last=False)
             return found
         per_term = []
-        for text in dict.fromkeys(need.terms):
+        for form, text in dict.fromkeys(zip(need.representations(), need.terms)):
             either = self.empty()
             for f in need.fields:
-                either[self.ids(fieldname(f, need.representation), text)] = True
+                either[self.ids(fieldname(f, form), text)] = True
             per_term.append(either)
         if not per_term:
             return self.empty()

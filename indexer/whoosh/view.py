@@ -151,8 +151,8 @@ class GenerationView(View):
         """The documents of *docs* holding the most of the words of *needs* (any form)."""
         held = np.zeros(self.sets.size, np.int32)
         for need in needs:
-            for term in dict.fromkeys(need.terms):
-                held += self.sets.need(Need("any", need.representation, (term,), need.fields))
+            for term in need.each():
+                held += self.sets.need(term)
         most = int(held[docs].max())
         return docs & (held == most)
 
