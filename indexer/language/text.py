@@ -12,7 +12,8 @@ import sys
 import unicodedata
 from functools import lru_cache
 
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+HUYEN, SAC, NGA, HOI, NANG = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"
+TONE_MARKS = HUYEN + SAC + NGA + HOI + NANG
 VOWELS = "aăâeêioôơuưy"
 _ONSET = "(?:ngh|ng|gh|gi|kh|ph|th|tr|ch|nh|qu|[bcdđghklmnprstvx])"
 _SYLLABLE_SHAPE = re.compile(f"^{_ONSET}?[{VOWELS}]{{1,3}}(?:ch|ng|nh|[cmnpt])?$")
