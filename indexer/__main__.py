@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("query", nargs="*", help=parameter.help)
         elif parameter.name == "sort":
             command.add_argument("--sort", default=parameter.default, choices=SORTS)
+        elif parameter.kind == "boolean":
+            command.add_argument(f"--{parameter.name}", action="store_true", help=parameter.help)
         else:
             command.add_argument(f"--{parameter.name.replace('_', '-')}", help=parameter.help)
     command.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -164,6 +166,8 @@ def _search(backend, args) -> int:
         return 0
     bold = sys.stdout.isatty()
     print(f"{result.total:,} results ({result.took_ms:.1f} ms)")
+    if result.searched_as:
+        print(f"Đang hiển thị kết quả cho {result.searched_as}. Tìm chính xác: --verbatim")
     if result.suggestion:
         offer = "Có phải bạn muốn tìm" if result.total else "Thử tìm"
         print(f"{offer}: {result.suggestion}")

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
-from indexer.search.request import NAMES, InvalidRequest, SearchRequest
+from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, SearchRequest
 
 from . import engine
 from .openapi import SPEC
@@ -77,6 +77,7 @@ def result_json(result) -> dict:
         "hits": [{name: getattr(hit, name) for name in HIT_FIELDS} for hit in result.hits],
         "facets": result.facets,
         "suggestion": result.suggestion,
+        "searched_as": result.searched_as,
         "sort": result.sort,
         "pages": result.pages,
         "filters": result.filters,
@@ -120,8 +121,12 @@ def _json_parameters() -> dict:
             "unknown_parameter", f"unknown parameters: {', '.join(map(repr, unknown))}"
         )
     params = {}
+    kinds = {parameter.name: parameter.kind for parameter in PARAMETERS}
     for name, value in body.items():
         if value is None:
+            continue
+        if kinds[name] == "boolean" and isinstance(value, bool):
+            params[name] = "true" if value else "false"
             continue
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise InvalidRequest(f"invalid_{name}", f"{name} must be a string or an integer")

@@ -37,29 +37,56 @@ def _query(name, description, schema=None, required=False):
     }
 
 
-def _search_parameters() -> list[dict]:
-    """The parameters of /api/search, from the one table of them (indexer.search.request)."""
+def _search_schemas() -> dict[str, dict]:
+    """Each parameter of /api/search: its schema, from the one table of them
+    (indexer.search.request), with its help as the description."""
     schemas = {
         "q": {"type": "string", "maxLength": MAX_QUERY},
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "sort": {"type": "string", "enum": list(SORTS)},
+        "verbatim": {"type": "boolean"},
     }
-    found = []
+    found = {}
     for parameter in PARAMETERS:
         schema = dict(schemas.get(parameter.name, {"type": "string", "maxLength": MAX_FILTER}))
         if parameter.default not in (None, ""):
             schema["default"] = parameter.default
-        found.append(
-            _query(parameter.name, parameter.help[:1].upper() + parameter.help[1:], schema)
-        )
+        schema["description"] = parameter.help[:1].upper() + parameter.help[1:]
+        found[parameter.name] = schema
     return found
+
+
+def _search_parameters() -> list[dict]:
+    """The parameters of GET /api/search, in its query string."""
+    return [
+        _query(name, schema["description"], {k: v for k, v in schema.items() if k != "description"})
+        for name, schema in _search_schemas().items()
+    ]
+
+
+def _search_body() -> dict:
+    """The body of POST /api/search: the same parameters as a JSON object."""
+    return {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": _search_schemas(),
+                }
+            }
+        },
+    }
 
 
 def _errors(*codes):
     descriptions = {
         "400": "Invalid parameters",
         "404": "Not found",
+        "413": "A body over its limit (64 KB for a search)",
+        "415": "A body that is not application/json",
         "503": "The index is not built yet",
     }
     return {
@@ -119,7 +146,23 @@ SPEC = {
                     },
                     **_errors("400", "503"),
                 },
-            }
+            },
+            "post": {
+                "summary": "The same search, its parameters in a JSON object (up to 64 KB):"
+                " for a query too long for a URL",
+                "requestBody": _search_body(),
+                "responses": {
+                    "200": {
+                        "description": "Results",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/SearchResult"}
+                            }
+                        },
+                    },
+                    **_errors("400", "413", "415", "503"),
+                },
+            },
         },
         "/api/documents/{id}": {
             "get": {
@@ -237,6 +280,7 @@ SPEC = {
                     "hits",
                     "facets",
                     "suggestion",
+                    "searched_as",
                     "relaxed",
                     "partial",
                 ],
@@ -259,8 +303,16 @@ SPEC = {
                     "suggestion": {
                         **_NULLABLE_STRING,
                         "description": "Did you mean: the accented reading of a query typed"
-                        " without diacritics, or a spelling correction; when a query with"
-                        " quotes, fields or OR finds nothing, its words without them",
+                        " without diacritics, or a likelier reading of it (Telex, VNI, a"
+                        " regional spelling, a slip of a key) that finds more; when a query"
+                        " with quotes, fields or OR finds nothing, its words without them",
+                    },
+                    "searched_as": {
+                        **_NULLABLE_STRING,
+                        "description": "The reading of the query that was searched instead of"
+                        " it as typed, when the query found nothing or little and the"
+                        ' reading is much likelier ("tổ chức đảng" for "toor chuwcs ddangr");'
+                        " null when searched as typed. verbatim=true searches it as typed",
                     },
                     "sort": {"type": "string"},
                     "pages": {"type": "integer"},

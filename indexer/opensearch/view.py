@@ -88,9 +88,10 @@ class ClusterView(View):
         total, _ = self._total(plan, request)
         return total
 
-    def holding_all(self, syllables: list[str]) -> int:
-        match = query.need(Need("all", "syllables", tuple(syllables)))
-        answer = self.cluster.request("POST", path(self.index, "_count"), {"query": match})
+    def holding(self, need: Need) -> int:
+        answer = self.cluster.request(
+            "POST", path(self.index, "_count"), {"query": query.need(need)}
+        )
         return answer["count"]
 
     def _total(self, plan: Plan, request: SearchRequest) -> tuple[int, int | None]:

@@ -14,7 +14,7 @@ from ..indexing.stored import MARKED_CHARS
 from . import didyoumean, rerank
 from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
-from .query import parse
+from .query import Query, parse
 from .request import Deadline, SearchRequest
 from .results import Document, Hit, SearchResult
 from .snippets import mark, snippet
@@ -22,34 +22,56 @@ from .snippets import mark, snippet
 FACETS = ("year", "author", "place", "source")
 SNIPPET_PLACES = 24  # places of each word a snippet chooses its passages among
 FACET_SIZE = 10  # values shown of each facet but the year (every year is shown)
+# A reading of a plain query is searched instead of it when it is this much likelier
+# (natural log: e^3, about 20 times) and the query finds little as typed: no document
+# holds its words standing together (correct() looks no further when one does) while
+# the reading stands together in the index, or the reading finds LITTLE times as many
+# documents holding every word (none holding them all as typed: any number is more).
+SEARCH_GAIN = 1.5
+LITTLE = 4
 
 
 def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
-    """Answer *request* from *view* within *time_limit* seconds (then partially)."""
+    """Answer *request* from *view* within *time_limit* seconds (then partially).
+
+    A plain query that finds nothing or little is searched in a much likelier reading of
+    it when there is one (search.correct), and says so; with request.verbatim it is
+    searched as typed, the reading offered."""
     started = time.perf_counter()
     deadline = Deadline(time_limit)
     parsed = parse(request.q)
-    plan = make_plan(parsed, view.analyse, view.restore)
-    sort = request.sort
-    if sort == "relevance" and not plan.scoring:
-        sort = "newest"  # nothing to rank by: an empty query, or filters only
-    start = (request.page - 1) * request.per_page
-    needed = start + request.per_page
-    if sort == "relevance" and plan.long:
-        needed = max(needed, rerank.RERANKED)  # every page re-ranks the same head
-    found = view.find(plan, request, sort, needed, deadline)
+    correction = view.correction(parsed.alternatives[0][0].text) if parsed.plain else None
+    plan, sort, found = _found(view, parsed, request, deadline)
+    searched_as = None
+    if (
+        correction
+        and correction.gain >= SEARCH_GAIN
+        and not request.verbatim
+        and not deadline.expired()
+    ):
+        read = parse(correction.text)
+        read_plan, read_sort, read_found = _found(view, read, request, deadline)
+        as_typed = 0 if found.relaxed else found.total
+        little = correction.stands or read_found.total >= LITTLE * as_typed
+        finds = read_found.total and (not read_found.relaxed or not found.total)
+        if finds and little:
+            parsed, plan, sort, found = read, read_plan, read_sort, read_found
+            searched_as, correction = correction.text, None
     ranked = found.ranked
     if sort == "relevance" and plan.long and plan.sequences and not deadline.expired():
         head = rerank.RERANKED
         ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
     units = highlight_units(parsed, view.analyse, view.restore)
+    start = (request.page - 1) * request.per_page
     page = ranked[start : start + request.per_page]
     # Past the time limit the rest of the page comes unmarked (the answer says partial).
     hits = [hit(view, ref, score, [] if deadline.expired() else units) for ref, score in page]
     suggestion = None
     if request.q.strip():
-        suggestion = didyoumean.suggestion(view, parsed) or (
-            None if found.total else didyoumean.plain_words(view, parsed, request)
+        suggestion = (
+            _finds_more(view, correction, found, request)
+            or didyoumean.suggestion(view, parsed)
+            or (None if found.total else didyoumean.plain_words(view, parsed, request))
         )
     return SearchResult(
         query=request.q,
@@ -64,7 +86,29 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         partial=deadline.passed,
         relaxed=found.relaxed,
         filters=request.filters(),
+        searched_as=searched_as,
     )
+
+
+def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
+    """The plan of a parsed query, the order it is sorted in, and what the view finds."""
+    plan = make_plan(parsed, view.analyse, view.restore)
+    sort = request.sort
+    if sort == "relevance" and not plan.scoring:
+        sort = "newest"  # nothing to rank by: an empty query, or filters only
+    needed = request.page * request.per_page
+    if sort == "relevance" and plan.long:
+        needed = max(needed, rerank.RERANKED)  # every page re-ranks the same head
+    return plan, sort, view.find(plan, request, sort, needed, deadline)
+
+
+def _finds_more(view, correction, found, request: SearchRequest) -> str | None:
+    """The correction's text, when it finds more documents than the query as typed."""
+    if correction is None:
+        return None
+    as_typed = 0 if found.relaxed else found.total
+    plan = make_plan(parse(correction.text), view.analyse, view.restore)
+    return correction.text if view.count(plan, request) > as_typed else None
 
 
 def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:

@@ -1,4 +1,4 @@
-"""What to offer beside the results: a better reading of the query, or plainer words.
+"""What to offer beside the results: the query's accented reading, or plainer words.
 
 >>> from indexer.language.analysis import analyse
 >>> respell("Hoi nghi TU", analyse("Hoi nghi TU"), ["hội", "nghị", "tỉnh", "ủy"])
@@ -9,30 +9,24 @@ from __future__ import annotations
 
 from ..language.analysis import Analysis
 from ..language.text import fold
+from .plan import Need
 from .plan import plan as make_plan
 from .query import Query, parse
 from .request import SearchRequest
 
 
 def suggestion(view, parsed: Query) -> str | None:
-    """Did-you-mean: the accented reading of a plain query, or a spelling correction.
-
-    Offered only when it finds better results: documents holding every word.
-    """
+    """Did-you-mean: the accented reading of a plain query with syllables typed without
+    diacritics, offered when documents hold it (every word of it, exactly)."""
     if not parsed.plain:
         return None
     clause = parsed.alternatives[0][0]
     run = view.analyse(clause.text)
-    if not run.syllables:
+    if not run.syllables or all(run.marked()):
         return None
-    if not run.accented:
-        restored = view.restore(run)
-        if restored and view.holding_all(restored):
-            return respell(clause.text, run, restored)
-        return None
-    corrected = [view.vocabulary.correct(s) or s for s in run.syllables]
-    if corrected != run.syllables and view.holding_all(corrected) > view.holding_all(run.syllables):
-        return respell(clause.text, run, corrected)
+    restored = view.restore(run)
+    if restored and view.holding(Need("all", "syllables", tuple(restored))):
+        return respell(clause.text, run, restored)
     return None
 
 

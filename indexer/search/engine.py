@@ -25,7 +25,8 @@ from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
 from .complete import Completions
-from .plan import Plan
+from .correct import Correction, correct
+from .plan import Need, Plan
 from .request import Deadline, SearchRequest, check_query
 from .results import Document, SearchResult
 from .vocabulary import Vocabulary
@@ -63,6 +64,7 @@ class View(ABC):
         self.completions = Completions(vocabulary, self.analyse)
         self._analysed: OrderedDict[str, Analysis] = OrderedDict()
         self._restored: dict[tuple, list[str] | None] = {}
+        self._corrected: dict[str, Correction | None] = {}
         self._decoded: OrderedDict[tuple, tuple[Spans, Terms]] = OrderedDict()
 
     def adopt(self, previous: View) -> None:
@@ -73,6 +75,7 @@ class View(ABC):
         self.completions.analyse = self.analyse
         self._analysed = previous._analysed
         self._restored = previous._restored
+        self._corrected = previous._corrected
 
     def analyse(self, text: str) -> Analysis:
         """The analysis of a query's text, with the index's abbreviations."""
@@ -91,6 +94,22 @@ class View(ABC):
                 self._restored.clear()
             self._restored[key] = self.vocabulary.restore(run)
         return self._restored[key]
+
+    def correction(self, text: str) -> Correction | None:
+        """The likeliest reading of a plain query's *text*, when it differs from the
+        query as typed (search.correct)."""
+        if text not in self._corrected:
+            if len(self._corrected) > CACHED_ANALYSES:
+                self._corrected.clear()
+            run = self.analyse(text)
+            self._corrected[text] = correct(
+                self.vocabulary, run, text, self.restore(run), self.standing
+            )
+        return self._corrected[text]
+
+    def standing(self, pairs: list[str]) -> bool:
+        """Does some document hold every one of *pairs* of syllables ("tổ chức")?"""
+        return bool(self.holding(Need("all", "pairs", tuple(dict.fromkeys(pairs)))))
 
     def decoded(self, ref, stored: dict, name: str) -> tuple[Spans, Terms]:
         """The spans and terms stored for the field *name* of the document *ref*; those of
@@ -129,8 +148,8 @@ class View(ABC):
         """How many documents *plan* matches under *request*'s filters (find's total)."""
 
     @abstractmethod
-    def holding_all(self, syllables: list[str]) -> int:
-        """How many documents hold every one of *syllables* (exact, in title or body)."""
+    def holding(self, need: Need) -> int:
+        """How many documents satisfy *need* (every live document counted once)."""
 
     @abstractmethod
     def stored(self, ref) -> dict:

@@ -25,8 +25,8 @@ class Parameter(NamedTuple):
     """One request parameter: its name, JSON type, default and a line of help."""
 
     name: str
-    kind: str  # "string" or "integer"
-    default: str | int | None
+    kind: str  # "string", "integer" or "boolean"
+    default: str | int | bool | None
     help: str
 
 
@@ -51,6 +51,13 @@ PARAMETERS = (
     Parameter("author", "string", None, "only articles by this author (exact)"),
     Parameter("place", "string", None, "only articles about this province or city (exact)"),
     Parameter("source", "string", None, "only articles of this newspaper (exact)"),
+    Parameter(
+        "verbatim",
+        "boolean",
+        False,
+        "true: search the query exactly as typed, never a reading of it that the engine"
+        " finds likelier (a Telex, VNI, regional or mistyped spelling read back)",
+    ),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
 FILTERS = ("date_from", "date_to", "author", "place", "source")  # what narrows the results
@@ -79,6 +86,7 @@ class SearchRequest:
     author: str | None = None
     place: str | None = None
     source: str | None = None
+    verbatim: bool = False
 
     @classmethod
     def from_params(cls, params) -> SearchRequest:
@@ -88,6 +96,8 @@ class SearchRequest:
             value = params.get(parameter.name)
             if parameter.kind == "integer":
                 values[parameter.name] = _integer(value, parameter.name, parameter.default)
+            elif parameter.kind == "boolean":
+                values[parameter.name] = _boolean(value, parameter.name, parameter.default)
             elif parameter.name == "q":
                 values["q"] = value or ""
             else:
@@ -147,6 +157,20 @@ def _integer(value, name: str, default: int) -> int:
             f"invalid_{name}", f"{name} must be a positive integer, not {text[:40]!r}"
         )
     return int(text)
+
+
+TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _boolean(value, name: str, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    raise InvalidRequest(f"invalid_{name}", f"{name} must be true or false, not {text[:40]!r}")
 
 
 def date_bound(value: str | None, name: str, end: bool) -> int | None:

@@ -39,6 +39,9 @@ class SearchResult:
     facets: dict[str, list[dict]]
     suggestion: str | None
     sort: str = "relevance"
+    # the reading of the query searched instead of it as typed ("tổ chức đảng" for
+    # "toor chuwcs ddangr"), or None; verbatim=true searches it as typed
+    searched_as: str | None = None
     partial: bool = False  # the time limit cut the search short: total is a lower bound
     relaxed: bool = False  # no document holds every word of a short query: these hold most
     filters: dict[str, str] = field(default_factory=dict)

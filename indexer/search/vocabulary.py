@@ -1,29 +1,23 @@
 """The index's own vocabulary: accent restoration, spelling corrections, written forms.
 
 A query typed without diacritics ("to chuc dang") is read back into its likeliest
-accented form ("tổ chức đảng") by a small Viterbi search under a bigram language
-model: candidates for each syllable are the indexed syllables that fold to it, and a
-candidate scores by how likely it follows the one before (documents holding the two side
-by side, in the pair field, over documents holding the first), smoothed with its own
-frequency. Corrections for unknown syllables, the forms names are written in
-("Lạng Sơn") and the completions of complete.py come from the same vocabulary.
+accented form ("tổ chức đảng") under the index's bigram model (bigrams.py): candidates
+for each syllable are the indexed syllables that fold to it. The readings of a
+query that correct.py tries, the forms names are written in ("Lạng Sơn") and the
+completions of complete.py come from the same vocabulary.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from itertools import pairwise
 from typing import Protocol
 
 from ..language.analysis import NAME_SYLLABLES, Analysis
 from ..language.text import fold
+from .bigrams import Bigrams, Reading
 
 CANDIDATES = 8  # accented readings tried per folded syllable
-# Weight of the pair evidence against the syllable's own frequency. With 8 candidates and
-# 0.9, 90.7 % of syllables and 72.4 % of phrases come back as written (89.2 % and 70.0 %
-# scoring raw pair counts over 6 candidates): bench/restore_accents.py, docs/benchmarks.md.
-FOLLOWS = 0.9
 # A reading under this share of the most frequent one's documents is not tried: the same
 # restorations, in half the time (pair lookups are most of it).
 RARE = 0.003
@@ -35,7 +29,11 @@ NAME_SHARE = 0.9
 # headlines in capitals and pyvi words cut across the name ("tỉnh_Khánh Hòa") hide it in
 # a tenth of its documents or more (Khánh Hòa: 400 of 449 in baomoi; Yên Bái 301 of 380).
 TITLED_NAME_SHARE = 0.75
-ALPHABET = 120  # letters a correction tries in each place: Vietnamese has 89 lower-case
+# What reading a syllable typed bare as another syllable costs (natural log) in a query
+# whose other syllables were typed with marks: "hải quan" is customs, though "hải quân"
+# (navy) is the commoner pair; "xay dựng" is still read "xây dựng".
+BARE_BESIDE_MARKED = 5.0
+ALPHABET = 120  # letters an edit tries in each place: Vietnamese has 89 lower-case
 
 
 class Lexicon(Protocol):
@@ -188,31 +186,15 @@ class Vocabulary:
         if not run.folded or all(marked):
             return None
         known = self.known
-        options = [
-            [(syllable, known.get(syllable, 0))] if typed else self.readings(folded)
+        # beside syllables typed with marks, one typed bare is likelier meant as typed
+        other = BARE_BESIDE_MARKED if any(marked) else 0.0
+        columns = [
+            [Reading(syllable, known.get(syllable, 0))] if typed else
+            [Reading(term, df, 0.0 if term == folded else other)
+             for term, df in self.readings(folded)]
             for syllable, folded, typed in zip(run.syllables, run.folded, marked)
-        ]
-        total = self.syllable_total
-        held = self.pair_frequencies(
-            f"{a} {b}" for column, after in pairwise(options) for a, _ in column for b, _ in after
-        )
-
-        def follows(before: str, before_df: int, term: str, df: int) -> float:
-            """log P(term | before): the pair's share of *before*, smoothed."""
-            pair = held[f"{before} {term}"] / max(before_df, 1)
-            return math.log(FOLLOWS * pair + (1 - FOLLOWS) * (df + 0.5) / total)
-
-        # Viterbi: per candidate, the best reading ending in it, as (score, path, its df)
-        best = [(math.log((df + 0.5) / total), [term], df) for term, df in options[0]]
-        for column in options[1:]:
-            best = [
-                max(
-                    (score + follows(path[-1], last, term, df), [*path, term], df)
-                    for score, path, last in best
-                )
-                for term, df in column
-            ]
-        restored = max(best)[1]
+        ]  # fmt: skip
+        restored = [reading.syllable for reading in Bigrams(self, columns).likeliest()[1]]
         return restored if restored != run.syllables else None
 
     def readings(self, folded: str) -> list[tuple[str, int]]:
@@ -223,36 +205,3 @@ class Vocabulary:
             return [(folded, 0)]
         floor = found[0][1] * RARE
         return [item for item in found[:CANDIDATES] if item[1] >= floor]
-
-    # --- corrections -----------------------------------------------------------------
-
-    def correct(self, syllable: str) -> str | None:
-        """Return the likeliest indexed syllable for one the index does not hold, or None.
-
-        Candidates are the indexed syllables one edit away (a letter left out, added,
-        replaced, or two swapped) and the same letters with other marks.
-        """
-        known = self.known
-        if syllable in known:
-            return None
-        candidates = {t: known[t] for t in one_edit(syllable, self.alphabet) if t in known}
-        for term, df in self.by_fold.get(fold(syllable), [])[:3]:  # a wrong tone mark
-            candidates[term] = max(candidates.get(term, 0), df)
-        if not candidates:
-            return None
-        return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]
-
-
-def one_edit(word: str, letters: str):
-    """Every string one edit away from *word*: a letter deleted, two neighbours swapped,
-    a letter replaced or inserted (from *letters*)."""
-    for i in range(len(word) + 1):
-        head, tail = word[:i], word[i:]
-        for letter in letters:
-            yield head + letter + tail
-            if tail:
-                yield head + letter + tail[1:]
-        if tail:
-            yield head + tail[1:]
-            if len(tail) > 1:
-                yield head + tail[1] + tail[0] + tail[2:]

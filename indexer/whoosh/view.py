@@ -115,8 +115,7 @@ class GenerationView(View):
         (rest,) = column_values(self.reader, "body_rest", ref, 1)
         return zlib.decompress(rest).decode("utf-8") if rest else ""
 
-    def holding_all(self, syllables: list[str]) -> int:
-        need = Need("all", "syllables", tuple(syllables))
+    def holding(self, need: Need) -> int:
         return int(np.count_nonzero(self.sets.need(need) & self.sets.everything()))
 
     def count(self, plan: Plan, request: SearchRequest) -> int:

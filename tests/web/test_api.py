@@ -182,7 +182,10 @@ def test_openapi_describes_every_endpoint(client):
         "author",
         "place",
         "source",
+        "verbatim",
     }
+    body = spec["paths"]["/api/search"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(body["schema"]["properties"]) == names
 
 
 def test_unknown_api_path_and_method_are_json(client):
@@ -265,3 +268,44 @@ def test_every_search_says_whether_it_relaxed(client):
 def test_a_hit_says_whether_its_title_was_given(client):
     hits = client.get("/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B").json["hits"]
     assert {type(hit["title_given"]) for hit in hits} == {bool}
+
+
+# --- a query read as meant: searched_as, verbatim ---------------------------------------------
+
+
+def test_a_query_typed_with_telex_is_searched_as_meant(client):
+    data = client.get("/api/search", query_string={"q": "toor chuwcs ddangr"}).json
+    assert data["searched_as"] == "tổ chức đảng"
+    assert data["query"] == "toor chuwcs ddangr"
+    meant = client.get("/api/search", query_string={"q": "tổ chức đảng"}).json
+    assert meant["searched_as"] is None
+    assert [h["id"] for h in data["hits"]] == [h["id"] for h in meant["hits"]]
+    assert data["total"] == meant["total"] == 5
+
+
+@pytest.mark.parametrize("flag", ["true", "1", "TRUE", "yes", "on"])
+def test_verbatim_searches_as_typed(client, flag):
+    data = client.get("/api/search", query_string={"q": "toor chuwcs ddangr", "verbatim": flag})
+    assert data.json["searched_as"] is None and data.json["total"] == 0
+    assert data.json["suggestion"] == "tổ chức đảng"
+
+
+@pytest.mark.parametrize("flag", ["false", "0", "", "no", "off"])
+def test_verbatim_off_reads_as_meant(client, flag):
+    data = client.get("/api/search", query_string={"q": "toor chuwcs ddangr", "verbatim": flag})
+    assert data.json["searched_as"] == "tổ chức đảng"
+
+
+@pytest.mark.parametrize(("flag", "read"), [(True, None), (False, "tổ chức đảng"), ("true", None)])
+def test_verbatim_posted(client, flag, read):
+    data = client.post("/api/search", json={"q": "toor chuwcs ddangr", "verbatim": flag}).json
+    assert data["searched_as"] == read
+
+
+@pytest.mark.parametrize("flag", ["maybe", "2", "truee"])
+def test_a_bad_verbatim_is_a_400(client, flag):
+    response = client.get("/api/search", query_string={"q": "a", "verbatim": flag})
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid_verbatim"
+    posted = client.post("/api/search", json={"q": "a", "verbatim": [True]})
+    assert posted.status_code == 400 and posted.json["error"]["code"] == "invalid_verbatim"

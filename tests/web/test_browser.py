@@ -223,3 +223,32 @@ def test_keyboard_reaches_the_search_box_and_results(page, base_url):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_a_query_typed_with_telex_is_read_and_can_be_searched_as_typed(page, base_url):
+    page.goto(base_url + "/")
+    page.fill("#q", "toor chuwcs ddangr")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=toor\+chuwcs\+ddangr"))
+    notice = page.locator(".corrected")
+    assert notice.is_visible()
+    assert notice.inner_text() == (
+        "Đang hiển thị kết quả cho tổ chức đảng. Tìm chính xác: toor chuwcs ddangr"
+    )
+    assert notice.locator("strong").inner_text() == "tổ chức đảng"
+    assert page.locator(".hit").count() == 5
+    assert page.locator(".hit .snippet mark").first.inner_text().lower() in ("tổ chức", "đảng")
+    no_sideways_scroll(page)
+    shot(page, "read-as-meant")
+    notice.get_by_role("link", name="toor chuwcs ddangr").click()
+    page.wait_for_url(re.compile(r"verbatim=true"))
+    assert page.locator(".corrected").count() == 0
+    assert page.locator("#summary").inner_text().startswith("Không tìm thấy kết quả nào")
+    assert page.locator(".suggestion").inner_text() == "Thử tìm: tổ chức đảng"
+    assert page.input_value("#q") == "toor chuwcs ddangr"
+    shot(page, "searched-as-typed")
+    page.fill("#q", "hooij nghij")  # a new search reads as meant again
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=hooij\+nghij"))
+    assert "verbatim" not in page.url
+    assert page.locator(".corrected strong").inner_text() == "hội nghị"

@@ -159,3 +159,20 @@ def test_a_relaxed_search_says_so_in_vietnamese(client):
     assert "Không có bài nào chứa đủ các từ “tổ chức xyzabc”; kết quả gần đúng:" in page
     plain = client.get("/?q=t%E1%BB%95+ch%E1%BB%A9c").get_data(as_text=True)
     assert "kết quả gần đúng" not in plain
+
+
+def test_a_query_read_otherwise_says_so_with_a_link_to_search_it_as_typed(client):
+    page = client.get("/?q=toor+chuwcs+ddangr&sort=newest").get_data(as_text=True)
+    notice = re.search(r'<p class="corrected" role="status">(.*?)</p>', page, re.DOTALL)
+    assert notice, page
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", notice.group(1))).strip()
+    assert text == "Đang hiển thị kết quả cho tổ chức đảng. Tìm chính xác: toor chuwcs ddangr"
+    link = re.search(r'href="([^"]+)"', notice.group(1)).group(1)
+    assert "verbatim=true" in link and "sort=newest" in link and "q=toor+chuwcs+ddangr" in link
+    verbatim = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'class="corrected"' not in verbatim
+    assert "Không tìm thấy kết quả nào" in verbatim
+    assert "tổ chức đảng</a>" in verbatim  # offered instead
+    # a new search from the box starts reading as meant again
+    box = re.search(r'<form class="search".*?</form>', verbatim, re.DOTALL).group(0)
+    assert 'name="verbatim"' not in box and 'name="sort"' in box
