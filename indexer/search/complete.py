@@ -17,8 +17,9 @@ import bisect
 import threading
 from collections import OrderedDict
 
-from ..language.analysis import Analysis
-from ..language.text import fold, has_diacritics, normalize_syllable
+from ..language.analysis import NAME_SYLLABLES, Analysis
+from ..language.keyboards import KEYBOARDS, prefix_reading, readings
+from ..language.text import fold, has_diacritics, normalize_syllable, strip_tone
 from .didyoumean import respell
 from .vocabulary import Vocabulary
 
@@ -29,12 +30,28 @@ SCANNED = 5000  # words looked at, at most, for one prefix
 # readings of the words before kept: while a word is typed letter by letter, the words
 # before it stay the same, and their accent restoration is most of a completion's time
 CONTEXTS_KEPT = 2000
+WHOLE = 2  # whole words a completed syllable is offered as ("trung" -> "trung ương")
+
+
+def begins(syllable: str, typed: str) -> bool:
+    """Does *syllable* begin as *typed*, the beginning of a syllable, reads? A letter
+    typed with a mark must be that letter, a tone typed that tone; a letter typed bare
+    may still get its mark, and the tone usually comes last.
+
+    >>> begins("đồng", "đô"), begins("người", "ngưo"), begins("bảo", "bă"), begins("tổ", "tố")
+    (True, True, False, False)
+    """
+    base, tone = strip_tone(syllable)
+    typed_base, typed_tone = strip_tone(typed)
+    if (typed_tone and typed_tone != tone) or len(typed_base) > len(base):
+        return False
+    return all(t == b or (t == fold(t) and fold(b) == t) for t, b in zip(typed_base, base))
 
 
 def _agrees(term: str, typed: str) -> bool:
     """Does *term* begin as *typed*, syllable by syllable, where *typed* has marks?"""
     for word, given in zip(term.split(), typed.split()):
-        if has_diacritics(given) and not word.startswith(given):
+        if has_diacritics(given) and not begins(word, given):
             return False
     return True
 
@@ -56,6 +73,8 @@ class Completions:
         self._entries: list[tuple[str, float, str]] | None = None
         self._keys: list[str] = []
         self._contexts: OrderedDict[str, list] = OrderedDict()
+        self._whole: dict[str, list[tuple[float, list[str]]]] = {}
+        self._words: set[str] = set()  # the offered words of several syllables
 
     def entries(self) -> list[tuple[str, float, str]]:
         """Every offered word as (folded, -weight, word), in folded order."""
@@ -68,6 +87,7 @@ class Completions:
                     if df >= COMPLETION_MIN_DF or term in weights:
                         weights[term] = weights.get(term, 0.0) + df
                 entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
+                self._words = {term for term in weights if " " in term}
                 self._entries = entries
                 self._keys = [key for key, _, _ in entries]
             return self._entries
@@ -91,38 +111,64 @@ class Completions:
         """(weight, syllable) of the syllables that follow *before* in the index and begin
         as *typed* does, diacritics or not (marks typed must agree)."""
         vocabulary = self.vocabulary
-        heads = [typed] if has_diacritics(typed) else variants(typed[0], vocabulary.alphabet)
+        heads = variants(fold(typed[0]), vocabulary.alphabet)
+        if has_diacritics(typed[0]):
+            heads = [typed[0]]
         prefixes = [f"{before} {head}" for head in heads]
+        marked = has_diacritics(typed)
         weights: dict[str, float] = {}
         for field, weight in (("body", 1.0), ("title", TITLE_WEIGHT)):
             for pair, df in vocabulary.lexicon.starting(field, "pairs", prefixes).items():
                 after = pair[len(before) + 1 :]
-                if fold(after).startswith(fold(typed)):
+                if fold(after).startswith(fold(typed)) and (not marked or begins(after, typed)):
                     weights[after] = weights.get(after, 0.0) + weight * df
         return [(weight, syllable) for syllable, weight in weights.items()]
 
+    def whole(self, syllable: str) -> list[tuple[float, list[str]]]:
+        """The words of the index that *syllable* begins, each with its share of them
+        (of their documents): "trung" -> "trung ương", "trung tâm", "trung"; at most
+        WHOLE, the commonest first, and *syllable* itself when it is none."""
+        with self._lock:
+            if syllable in self._whole:
+                return self._whole[syllable]
+        entries, key = self.entries(), fold(syllable)
+        start = bisect.bisect_left(self._keys, key)
+        found = []
+        for folded, weight, term in entries[start : start + SCANNED]:
+            if folded != key and not folded.startswith(key + " "):
+                break
+            if term == syllable or term.startswith(syllable + " "):
+                found.append((-weight, term.split()))
+        total = sum(weight for weight, _ in found)
+        found.sort(key=lambda item: -item[0])
+        shares = [(weight / total, words) for weight, words in found[:WHOLE]] or [(1.0, [syllable])]
+        with self._lock:
+            self._whole[syllable] = shares
+            if len(self._whole) > CONTEXTS_KEPT:
+                self._whole.clear()
+        return shares
+
     def complete(self, text: str, limit: int = 8) -> list[str]:
-        """Complete the last word of *text*, diacritics or not: "to ch" -> "tổ chức"."""
+        """Complete the last word of *text* to a whole word of the index, diacritics or
+        not: "to ch" -> "tổ chức", "ban to chuc tr" -> "Ban Tổ chức Trung ương". Words
+        typed with Telex's or VNI's keys are read as meant ("ddoongf" -> "đồng")."""
         words = text.split()
         if not words or text[-1:].isspace() or not any(c.isalnum() for c in words[-1]):
             return []
-        *head, last = words
-        typed = normalize_syllable(last)
+        *head, last = [self.keyed(w) for w in words[:-1]] + [words[-1]]
+        typings = [normalize_syllable(last)]
+        for keyboard in KEYBOARDS:
+            reading = prefix_reading(last.lower(), keyboard)
+            if reading and reading not in typings:
+                typings.append(reading)
         contexts = self.contexts(" ".join(head)) if head else []
         shown = contexts[0][0] if contexts else []  # the words before, as read
         ranked: list[tuple[int, float, list[str]]] = []  # (tier, -weight, words)
-        if len(shown) == len(head):  # one syllable a word: the typed text may begin a name
-            for size in range(min(3, len(words)), 1, -1):
-                tail = " ".join(normalize_syllable(w) for w in words[-size:])
-                for weight, term in self.words_starting(tail):
-                    ranked.append((0, -weight, [*shown[: len(words) - size], *term.split()]))
-        for before, syllable, known in contexts:  # what follows the words before
-            for weight, after in self.following(syllable, typed):
-                ranked.append((0 if known else 1, -weight, [*before, after]))
-        if not ranked:  # nothing follows the words before: the last word alone, after them
+        if last != self.keyed(last):  # a whole syllable typed with keys: first, as read
             before = shown or [normalize_syllable(w) for w in head]
-            for weight, term in self.words_starting(typed):
-                ranked.append((2, -weight, [*before, *term.split()]))
+            ranked.append((-1, 0.0, [*before, self.keyed(last)]))
+        for typed in typings:
+            ranked += self._ranked(head, typed, contexts, shown)
         ranked.sort(key=lambda item: (item[0], item[1]))
         found: dict[str, str] = {}  # folded -> the suggestion
         as_typed = [normalize_syllable(w) for w in words]
@@ -134,6 +180,46 @@ class Completions:
             if len(found) == limit:
                 break
         return list(found.values())
+
+    def _ranked(self, head: list[str], typed: str, contexts, shown) -> list:
+        """(tier, -weight, words) of every completion of *typed* after *head*."""
+        ranked = []
+        if len(shown) == len(head):  # one syllable a word: the typed text may begin a name
+            words = [*head, typed]
+            for size in range(min(3, len(words)), 1, -1):
+                tail = " ".join(normalize_syllable(w) for w in words[-size:])
+                for weight, term in self.words_starting(tail):
+                    ranked.append((0, -weight, [*shown[: len(words) - size], *term.split()]))
+        for before, syllable, known in contexts:  # what follows the words before, whole
+            for weight, after in self.following(syllable, typed):
+                ended = self.ends_word([*before, after])
+                for share, word in [(1.0, [after])] if ended else self.whole(after):
+                    ranked.append((0 if known else 1, -weight * share, [*before, *word]))
+        if not ranked:  # nothing follows the words before: the last word alone, after them
+            before = shown or [normalize_syllable(w) for w in head]
+            for weight, term in self.words_starting(typed):
+                ranked.append((2, -weight, [*before, *term.split()]))
+        return ranked
+
+    def ends_word(self, syllables: list[str]) -> bool:
+        """Does the last of *syllables* end a word of several that the index holds, or a
+        name ("tổ chức", "Phạm Minh Chính")? Then it is no beginning to complete."""
+        self.entries()
+        for size in range(2, min(len(syllables), NAME_SYLLABLES) + 1):
+            tail = " ".join(syllables[-size:])
+            if tail in self._words or self.vocabulary.written(tail) is not None:
+                return True
+        return False
+
+    def keyed(self, word: str) -> str:
+        """*word*, or what it means typed with Telex's or VNI's keys when the index does
+        not hold it as typed and holds that ("chuwcs" -> "chức")."""
+        plain = word.lower()
+        if not plain.isascii() or fold(plain) in self.vocabulary.by_fold:
+            return word
+        known = self.vocabulary.known
+        meant = [r for keyboard in KEYBOARDS for r in readings(plain, keyboard) if r in known]
+        return max(meant, key=lambda r: known[r]) if meant else word
 
     def shown(self, words: list[str], typed: list[str]) -> list[str]:
         """*words* as the articles write them (names capitalised), and where a word was

@@ -25,9 +25,10 @@ RARE = 0.003
 # together write it so: a word capitalised at the start of sentences, or inside a name
 # ("Tổ chức" in "Ban Tổ chức"), is lower-case elsewhere, and is no name.
 NAME_SHARE = 0.9
-# Of several syllables each capitalised ("Khánh Hòa", not "Tổ chức"), a smaller share:
-# headlines in capitals and pyvi words cut across the name ("tỉnh_Khánh Hòa") hide it in
-# a tenth of its documents or more (Khánh Hòa: 400 of 449 in baomoi; Yên Bái 301 of 380).
+# Of several syllables, two or more capitalised ("Khánh Hòa", "Ban Tổ chức Trung ương",
+# not "Tổ chức"), a smaller share: headlines in capitals, abbreviations ("Ban Tổ chức TW")
+# and pyvi words cut across the name ("tỉnh_Khánh Hòa") hide it in a tenth of its
+# documents or more (Khánh Hòa: 400 of 449 in baomoi; Yên Bái 301 of 380).
 TITLED_NAME_SHARE = 0.75
 # What reading a syllable typed bare as another syllable costs (natural log) in a query
 # whose other syllables were typed with marks: "hải quan" is customs, though "hải quân"
@@ -156,7 +157,8 @@ class Vocabulary:
         else:  # documents holding each pair of it: at least those holding it all
             pairs = [f"{a} {b}" for a, b in pairwise(syllables)]
             held = min(self.pair_frequencies(pairs).values())
-        titled = len(syllables) > 1 and all(s[:1].isupper() for s in form.split())
+        capitals = [s[:1].isupper() for s in form.split()]
+        titled = capitals[0] and sum(capitals) >= 2  # "Khánh Hòa", "Ban Tổ chức Trung ương"
         share = TITLED_NAME_SHARE if titled else NAME_SHARE
         return form if df >= share * max(held, df) else None
 

@@ -223,6 +223,33 @@ def test_completions_read_the_words_before(seeds, typed, first):
     assert seeds.suggest(typed)[0] == first
 
 
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("ban to chuc tr", "Ban Tổ chức Trung ương"),  # a whole word, and the name as written
+        ("bao ve chinh", "bảo vệ chính trị"),  # a syllable typed whole: its word
+        ("ddoongf", "đồng"),  # Telex: the syllable as read, first
+        ("d9o6ng2", "đồng"),  # VNI
+        ("toor chuwcs tr", "Tổ chức Trung ương"),  # the words before read with their keys
+        ("xaay duwn", "xây dựng"),  # the word being typed too
+        ("to63 chu7", "tổ chức"),
+    ],
+)
+def test_completions_are_whole_words_typed_any_way(seeds, typed, first):
+    assert seeds.suggest(typed)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("typed", "never"),
+    [
+        ("to ch", "tổ chức danh"),  # "tổ chức" is a whole word: not lengthened again
+        ("pham minh ch", "Phạm Minh Chính trị"),  # a name ends where it ends
+    ],
+)
+def test_a_completed_word_is_not_lengthened(seeds, typed, never):
+    assert never not in seeds.suggest(typed)
+
+
 @pytest.mark.parametrize("typed", ["ha n", "to ch", "tinh u", "d", "Lang S", "xay d"])
 def test_no_two_completions_differ_only_by_diacritics_or_case(seeds, typed):
     found = seeds.suggest(typed)

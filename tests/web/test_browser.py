@@ -252,3 +252,14 @@ def test_a_query_typed_with_telex_is_read_and_can_be_searched_as_typed(page, bas
     page.wait_for_url(re.compile(r"q=hooij\+nghij"))
     assert "verbatim" not in page.url
     assert page.locator(".corrected strong").inner_text() == "hội nghị"
+
+
+def test_autocomplete_reads_telex_and_completes_whole_words(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#q").press_sequentially("ban to chuc tr", delay=40)
+    page.locator("#suggestions li", has_text="Ban Tổ chức Trung ương").wait_for()
+    page.fill("#q", "")
+    page.locator("#q").press_sequentially("ddoongf", delay=40)
+    page.locator("#suggestions li", has_text=re.compile("^đồng$")).wait_for()
+    assert page.locator("#suggestions li").first.inner_text() == "đồng"
+    shot(page, "telex-completed")
