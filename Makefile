@@ -8,6 +8,8 @@ CORPUS := corpus
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
+AXE    := var/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test check lint format bench index clean opensearch-up opensearch-down
@@ -25,6 +27,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl
 
+# axe-core, which the accessibility tests run in Chromium (WCAG 2.1 AA).
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION)
+
 # The index is rebuilt when it is missing or older than the corpus (a file or the folder).
 $(INDEX)/CURRENT: $(shell find $(CORPUS) -name '*.txt' 2>/dev/null) $(CORPUS) | $(STAMP)
 	$(BIN)/python -m indexer build --index $(INDEX) $(CORPUS)
@@ -34,7 +40,7 @@ index: $(INDEX)/CURRENT
 serve: $(STAMP) $(INDEX)/CURRENT
 	$(BIN)/python -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(CHROMIUM) opensearch-up
+test: $(STAMP) $(CHROMIUM) $(AXE) opensearch-up
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
