@@ -31,8 +31,10 @@ $(CHROMIUM):
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION)
 
-# The index is rebuilt when it is missing or older than the corpus (a file or the folder).
-$(INDEX)/CURRENT: $(shell find $(CORPUS) -name '*.txt' 2>/dev/null) $(CORPUS) | $(STAMP)
+# The index is rebuilt when it is missing or older than the corpus (a file or the folder)
+# or than what decides its format (the analysis, the Whoosh storage).
+FORMAT_SOURCES := indexer/language/analysis.py indexer/language/text.py indexer/whoosh/storage.py
+$(INDEX)/CURRENT: $(shell find $(CORPUS) -name '*.txt' 2>/dev/null) $(CORPUS) $(FORMAT_SOURCES) | $(STAMP)
 	$(BIN)/python -m indexer build --index $(INDEX) $(CORPUS)
 
 index: $(INDEX)/CURRENT
@@ -59,7 +61,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -m "not server and not browser and not slow and not opensearch"
 
-# The benchmarks of docs/benchmarks.md and docs/reliability.md (about 30 minutes in all).
+# The benchmarks of docs/benchmarks.md and docs/reliability.md (about 40 minutes in all).
 BENCH_INDEX ?= var/bench-index
 bench: $(STAMP)
 	cd bench && ../$(BIN)/python analysis_speed.py
@@ -67,6 +69,8 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python index_speed.py --keep ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python query_speed.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python restore_accents.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python typing_styles.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python accent_precision.py --index ../$(BENCH_INDEX)
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
 	cd bench && ../$(BIN)/python write_speed.py

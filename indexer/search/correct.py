@@ -34,7 +34,7 @@ from .vocabulary import BARE_BESIDE_MARKED, Vocabulary
 # as typed it is taken to be): a key read as its mark is nearly certain when the reading
 # is a syllable; a regional spelling likelier than a slip of a key, and a slip that
 # made another word (or a syllable read with keys) rarer than one that made none.
-COSTS = {"typed": 0.0, "keys": 1.0, "regional": 3.0, "edit": 4.0, "edit of a word": 6.0}
+COSTS = {"keys": 1.0, "regional": 3.0, "edit": 4.0, "edit of a word": 6.0}
 EDITED = 4  # letters a syllable must have for slips of a key to be tried
 READINGS = 30  # candidates of a position scored (its readings as typed always are)
 LONGEST = 12  # syllables of a query corrected at most: a longer one is a question
@@ -90,7 +90,7 @@ def correct(
     for near_score, near_path in model.near(path, NEAR):
         read = [r.syllable for r in near_path]
         pairs = [f"{read[p - 1]} {read[p]}" for p in positions]
-        if all(model.held.get(pair, 1) for pair in pairs) and (
+        if all(model.held[pair] for pair in pairs) and (
             len(pairs) < 2 or standing is None or standing(pairs)
         ):
             score, path, stands = near_score, near_path, True
@@ -182,6 +182,7 @@ def _candidates(vocabulary: Vocabulary, run: Analysis, p: int) -> list[Reading]:
                 and is_vietnamese_syllable(fold(other))
             ):
                 offer(other, "edit of a word" if word else "edit")
+    # a syllable the index holds typed bare beside marked ones meant bare: so its variants
     return _readings(vocabulary, found, run.accented and syllable in held)
 
 

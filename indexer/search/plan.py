@@ -80,7 +80,11 @@ def scoring(run: Analysis, restored: list[str] | None = None, fields=TEXT) -> li
                 words.append(word)
     typed_names = names(run, mask)
     exact = [s for p, s in enumerate(run.syllables) if marked[p] and not mask[p]]
-    bare = [f for p, f in enumerate(run.folded) if not marked[p] and not mask[p]]
+    # a bare syllable beside ones typed with marks scores as read (its likeliest reading);
+    # in a query typed bare, also as its folded form: any reading of it
+    bare = [
+        f for p, f in enumerate(run.folded) if not marked[p] and not mask[p] and not run.accented
+    ]
     restored_bare = (
         [reading[p] for p in range(len(marked)) if not marked[p] and not mask[p]] if reading else []
     )
@@ -287,8 +291,11 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
             fields = ("title",) if clause.field == "title" else TEXT
             restored = restore(run) if restore and not all(run.marked()) else None
             alternative.scoring += scoring(run, restored, fields)
-            exact = all(run.marked())
-            result.sequences.append((tuple(run.syllables if exact else run.folded), exact))
+            reading = reading_of(run, restored)
+            if run.accented and reading:  # typed with marks: the syllables as read
+                result.sequences.append((tuple(reading), True))
+            else:
+                result.sequences.append((tuple(run.folded), False))
             mask = question_mask(run)
             recall.setdefault(fields, []).append((run, [not m for m in mask]))
             runs.append((run, restored, fields))
