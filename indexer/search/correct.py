@@ -28,7 +28,7 @@ from ..language.misspellings import one_edit, regional
 from ..language.text import fold, is_vietnamese_syllable
 from .bigrams import Bigrams, Reading
 from .didyoumean import respell
-from .vocabulary import BARE_BESIDE_MARKED, Vocabulary
+from .vocabulary import Vocabulary, bare_cost
 
 # What a candidate costs by its origin (natural log of how much rarer than the syllable
 # as typed it is taken to be): a key read as its mark is nearly certain when the reading
@@ -129,16 +129,16 @@ def _as_typed(vocabulary: Vocabulary, run: Analysis, p: int) -> list[Reading]:
     syllable = run.syllables[p]
     if syllable != run.folded[p]:
         return [Reading(syllable, vocabulary.known.get(syllable, 0), 0.0, syllable)]
-    return _bare(vocabulary, syllable, 0.0, run.accented)
+    return _bare(vocabulary, syllable, 0.0, bare_cost(run, p))
 
 
-def _bare(vocabulary: Vocabulary, shown: str, cost: float, accented: bool) -> list[Reading]:
-    """The readings of a bare syllable, each at *cost*; beside syllables typed with marks
-    (*accented*), every reading but the bare one itself costs BARE_BESIDE_MARKED more."""
-    other = cost + (BARE_BESIDE_MARKED if accented else 0.0)
+def _bare(vocabulary: Vocabulary, shown: str, cost: float, more: float) -> list[Reading]:
+    """The readings of a bare syllable, each at *cost*, every one but the bare syllable
+    itself *more* (vocabulary.bare_cost)."""
+    other = cost + more
     return [
         Reading(term, df, cost if term == shown else other, shown)
-        for term, df in vocabulary.readings(shown)
+        for term, df in vocabulary.readings(shown, itself=more > 0)
     ]
 
 
@@ -167,7 +167,7 @@ def _candidates(vocabulary: Vocabulary, run: Analysis, p: int) -> list[Reading]:
                 if reading in known:
                     offer(reading, "keys")
     if not marked and syllable in by_fold and not run.accented:
-        return _readings(vocabulary, found, run.accented)
+        return _readings(vocabulary, found, 0.0)
     word = bool(found) or syllable in held  # a slip that made a word, or keys
     for other in regional(syllable):
         if other in held and is_vietnamese_syllable(fold(other)):
@@ -183,18 +183,19 @@ def _candidates(vocabulary: Vocabulary, run: Analysis, p: int) -> list[Reading]:
             ):
                 offer(other, "edit of a word" if word else "edit")
     # a syllable the index holds typed bare beside marked ones meant bare: so its variants
-    return _readings(vocabulary, found, run.accented and syllable in held)
+    return _readings(vocabulary, found, bare_cost(run, p) if syllable in held else 0.0)
 
 
-def _readings(vocabulary: Vocabulary, found: dict[str, float], accented: bool) -> list[Reading]:
-    """The Readings of candidates (as the query would show each -> its cost)."""
+def _readings(vocabulary: Vocabulary, found: dict[str, float], more: float) -> list[Reading]:
+    """The Readings of candidates (as the query would show each -> its cost; a bare one
+    any of its readings, but itself *more*)."""
     known = vocabulary.known
     out = []
     for shown, cost in found.items():
         if shown != fold(shown):  # with marks: that syllable
             out.append(Reading(shown, known.get(shown, 0), cost, shown))
         else:  # bare: any of its readings
-            out += _bare(vocabulary, shown, cost, accented)
+            out += _bare(vocabulary, shown, cost, more)
     return out
 
 

@@ -34,7 +34,19 @@ TITLED_NAME_SHARE = 0.75
 # whose other syllables were typed with marks: "hải quan" is customs, though "hải quân"
 # (navy) is the commoner pair; "xay dựng" is still read "xây dựng".
 BARE_BESIDE_MARKED = 5.0
+NAMED_BARE = 4.0  # and one typed capitalised ("chiến thắng The Face")
 ALPHABET = 120  # letters an edit tries in each place: Vietnamese has 89 lower-case
+
+
+def bare_cost(run: Analysis, p: int) -> float:
+    """What reading the syllable at *p*, typed bare, as another syllable costs: nothing in
+    a query typed bare; beside syllables typed with marks BARE_BESIDE_MARKED, and more
+    when it was typed capitalised (a name, a foreign word: "Lin Dan", "The Face")."""
+    if not run.accented:
+        return 0.0
+    surface = run.surfaces[p] if p < len(run.surfaces) else None
+    named = bool(surface) and surface[:1].isupper()
+    return BARE_BESIDE_MARKED + (NAMED_BARE if named else 0.0)
 
 
 class Lexicon(Protocol):
@@ -188,22 +200,25 @@ class Vocabulary:
         if not run.folded or all(marked):
             return None
         known = self.known
-        # beside syllables typed with marks, one typed bare is likelier meant as typed
-        other = BARE_BESIDE_MARKED if any(marked) else 0.0
         columns = [
             [Reading(syllable, known.get(syllable, 0))] if typed else
-            [Reading(term, df, 0.0 if term == folded else other)
-             for term, df in self.readings(folded)]
-            for syllable, folded, typed in zip(run.syllables, run.folded, marked)
+            [Reading(term, df, 0.0 if term == folded else bare_cost(run, p))
+             for term, df in self.readings(folded, itself=run.accented)]
+            for p, (syllable, folded, typed) in enumerate(zip(run.syllables, run.folded, marked))
         ]  # fmt: skip
         restored = [reading.syllable for reading in Bigrams(self, columns).likeliest()[1]]
         return restored if restored != run.syllables else None
 
-    def readings(self, folded: str) -> list[tuple[str, int]]:
+    def readings(self, folded: str, itself: bool = False) -> list[tuple[str, int]]:
         """The accented syllables *folded* may stand for, with their frequencies: the
-        most frequent CANDIDATES, without the rare forms (mostly typos: "ngưòi")."""
+        most frequent CANDIDATES, without the rare forms (mostly typos: "ngưòi"); with
+        *itself*, the bare syllable too when the index holds it (typed bare beside
+        syllables typed with marks, it is what was likely meant: "moi tiền")."""
         found = self.by_fold.get(folded)
         if not found:
             return [(folded, 0)]
         floor = found[0][1] * RARE
-        return [item for item in found[:CANDIDATES] if item[1] >= floor]
+        chosen = [item for item in found[:CANDIDATES] if item[1] >= floor]
+        if itself and folded in self.known and all(term != folded for term, _ in chosen):
+            chosen.append((folded, self.known[folded]))
+        return chosen
