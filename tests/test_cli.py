@@ -116,6 +116,19 @@ def test_search_prints_what_to_try(built, cli):
     assert first.startswith("0 results (") and rest == ["Thử tìm: hội nghị xây dựng đảng"]
 
 
+def test_search_reads_a_query_as_meant_unless_verbatim(built, cli):
+    index, _ = built
+    result = cli("search", "--index", index, "toor", "chuwcs", "ddangr")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("5 results (")
+    assert lines[1] == "Đang hiển thị kết quả cho tổ chức đảng. Tìm chính xác: --verbatim"
+    result = cli("search", "--index", index, "--verbatim", "--json", "toor chuwcs ddangr")
+    found = json.loads(result.stdout)
+    assert (found["total"], found["searched_as"]) == (0, None)
+    assert found["suggestion"] == "tổ chức đảng"
+
+
 def test_search_json(built, cli):
     index, _ = built
     result = cli("search", "--index", index, "--json", "to", "chuc", "dang")
