@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from indexer.whoosh.build import build
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,14 @@ def serving(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+@contextlib.contextmanager
+def serving_corpus(folder: Path):
+    """Build the seed articles of corpus/ into folder/index and serve them (serving())."""
+    build(folder / "index", [ROOT / "corpus"], workers=1, quiet=True)
+    with serving(folder / "index") as base:
+        yield base
 
 
 RUNNING: dict[str, subprocess.Popen] = {}  # the servers of serving(), by base URL

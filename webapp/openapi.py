@@ -17,6 +17,10 @@ _ERROR = {
         }
     },
 }
+_RESULTS = {
+    "description": "Results",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResult"}}},
+}
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 _FACET = {
     "type": "array",
@@ -136,14 +140,7 @@ SPEC = {
                 "summary": "Ranked, highlighted search results with facets",
                 "parameters": _search_parameters(),
                 "responses": {
-                    "200": {
-                        "description": "Results",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/SearchResult"}
-                            }
-                        },
-                    },
+                    "200": _RESULTS,
                     **_errors("400", "503"),
                 },
             },
@@ -152,14 +149,7 @@ SPEC = {
                 " for a query too long for a URL",
                 "requestBody": _search_body(),
                 "responses": {
-                    "200": {
-                        "description": "Results",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/SearchResult"}
-                            }
-                        },
-                    },
+                    "200": _RESULTS,
                     **_errors("400", "413", "415", "503"),
                 },
             },

@@ -9,14 +9,11 @@ import json
 
 import pytest
 
-from indexer.whoosh.build import build
-
-from ..servers import ROOT, serving
-from .test_browser import CHROMIUM, FLAGS
+from ..servers import ROOT, serving_corpus
 
 pytestmark = pytest.mark.browser
 
-playwright = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")  # skipped without Playwright
 
 AXE = ROOT / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -35,9 +32,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("a11y")
-    build(folder / "index", [ROOT / "corpus"], workers=1, quiet=True)
-    with serving(folder / "index") as url:
+    with serving_corpus(tmp_path_factory.mktemp("a11y")) as url:
         yield url
 
 
@@ -45,14 +40,6 @@ def base_url(tmp_path_factory):
 def axe_source() -> str:
     assert AXE.exists(), f"{AXE} is missing: `make test` installs axe-core from npm"
     return AXE.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.mark.parametrize("width", [1280, 375])

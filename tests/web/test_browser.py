@@ -14,18 +14,8 @@ from ..servers import ROOT, serving
 
 pytestmark = pytest.mark.browser  # drives Chromium against a running server
 
-playwright = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")  # skipped without Playwright
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "test-output"
 HOSTILE = {
     "id": "hostile",
@@ -43,14 +33,6 @@ def base_url(tmp_path_factory):
     build(folder / "index", [ROOT / "corpus", hostile], workers=1, quiet=True)
     with serving(folder / "index") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(params=[1280, 375], ids=["desktop", "phone"])

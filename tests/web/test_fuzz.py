@@ -7,10 +7,8 @@ import urllib.request
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from indexer.whoosh.build import build
-
 from ..fuzzing import requests
-from ..servers import ROOT, serving
+from ..servers import serving_corpus
 
 pytestmark = pytest.mark.server  # starts python -m webapp (gunicorn)
 
@@ -19,9 +17,7 @@ LONGEST_LINE = 8190  # gunicorn's limit_request_line, set in webapp/__main__.py
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzz")
-    build(folder / "index", [ROOT / "corpus"], workers=1, quiet=True)
-    with serving(folder / "index") as url:
+    with serving_corpus(tmp_path_factory.mktemp("fuzz")) as url:
         yield url
 
 
