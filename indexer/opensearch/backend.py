@@ -16,8 +16,9 @@ from ..indexing.report import Summary
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import VERSION
 from ..search.engine import Backend
-from . import build, writes
+from . import build, vocabulary, writes
 from .client import Cluster, ClusterError, path
+from .mapping import VOCABULARY
 from .view import ClusterView
 
 RELOAD_SECONDS = 1.0
@@ -46,6 +47,7 @@ class OpenSearchBackend(Backend):
         self.replicas = replicas
         self._local = threading.local()
         self._tables: dict[str, Abbreviations] = {}
+        self._changed_at = 0.0  # when this process last wrote: views look again
 
     def current(self) -> str:
         """The concrete index the alias names now."""
@@ -77,17 +79,37 @@ class OpenSearchBackend(Backend):
         return self._tables[index]
 
     def view(self) -> ClusterView:
-        """The current thread's view, reopened when the alias has moved."""
+        """The current thread's view, reopened when the alias has moved or a write or an
+        update has changed the index (ClusterView carries over what it can): looked at
+        every reload_seconds, and at once after this process wrote."""
         local = self._local
         now = time.monotonic()
         view = getattr(local, "view", None)
-        if view is None or now - local.checked >= self.reload_seconds:
+        if (
+            view is None
+            or now - local.checked >= self.reload_seconds
+            or local.checked <= self._changed_at
+        ):
             index = self.current()
-            if view is None or index != view.index:
-                view = ClusterView(self.cluster, self.alias, index, self.table(index))
+            stamp = self.stamp(index)
+            if view is None or index != view.index or stamp != view.stamp:
+                table = self.table(index)
+                view = ClusterView(self.cluster, self.alias, index, table, stamp, view)
                 local.view = view
             local.checked = now
         return view
+
+    def stamp(self, index: str) -> int:
+        """What the writers of *index* have published: a number that moves with every
+        write and update (each ends by keeping the vocabulary's counts, after the
+        articles are searchable)."""
+        found = self.cluster.request(
+            "GET",
+            path(vocabulary.index_of(index), "_doc", VOCABULARY[0]),
+            params={"_source": "false"},
+            ok=(404,),
+        )
+        return found.get("_seq_no", -1)
 
     def reading(self, work):
         """work(view); if the view's index went away (a rebuild), open the new one, retry."""
@@ -113,7 +135,10 @@ class OpenSearchBackend(Backend):
         return build.stats(self)
 
     def write(self, ops: list[Op], rejected: list[dict]) -> int:
-        return writes.write(self, ops, rejected)
+        try:
+            return writes.write(self, ops, rejected)
+        finally:
+            self._changed_at = time.monotonic()
 
     def task(self, number: int) -> dict | None:
         return writes.task(self, number)

@@ -316,8 +316,8 @@ def update(
                 actions = (json.dumps({"delete": {"_index": index, "_id": i}}) for i in gone)
                 body = "".join(f"{action}\n" for action in actions)
                 backend.cluster.request("POST", "/_bulk", body.encode("utf-8"))
-            counts.write(backend.cluster, index, backend.replicas)
             backend.cluster.request("POST", path(index, "_refresh"))
+            counts.write(backend.cluster, index, backend.replicas)  # last: views look again
             summary.published = True
             summary.seconds = time.monotonic() - started
             meta = {"_meta": {**_meta(backend.cluster, index), "update": summary.record(sources)}}

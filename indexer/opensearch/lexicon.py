@@ -31,6 +31,14 @@ class ClusterLexicon:
         self._keywords: dict[str, dict[str, int]] = {}
         self._held: OrderedDict[tuple[str, str, str], int] = OrderedDict()
 
+    def renewed(self) -> ClusterLexicon:
+        """A lexicon of the same index after a write: the vocabulary fields as this one
+        read them (megabytes, read again with the next vocabulary), pairs asked anew."""
+        fresh = ClusterLexicon(self.cluster, self.index)
+        with self._lock:
+            fresh._keywords = dict(self._keywords)
+        return fresh
+
     def keyword(self, name: str) -> dict[str, int]:
         """Every value of the vocabulary field *name* and how many documents hold it."""
         with self._lock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from ..search.engine import Found, View
+from ..search.engine import VOCABULARY_SECONDS, Found, View
 from ..search.plan import Need, Plan
 from ..search.request import Deadline, SearchRequest
 from ..search.rerank import RERANKED
@@ -42,12 +42,33 @@ class Ref(NamedTuple):
 class ClusterView(View):
     """The index that *alias* names in *cluster*, at the time this view opened."""
 
-    def __init__(self, cluster: Cluster, alias: str, index: str, table):
+    def __init__(
+        self,
+        cluster: Cluster,
+        alias: str,
+        index: str,
+        table,
+        stamp: int | None = None,
+        previous: ClusterView | None = None,
+    ):
+        """*stamp*: what the writers of *index* had published (OpenSearchBackend.stamp);
+        *previous*: a view of the same index before a write, whose vocabulary this one
+        keeps (for VOCABULARY_SECONDS from its reading), its pairs counted again."""
         self.cluster = cluster
         self.alias = alias
         self.index = index  # the concrete index: a rebuild moves the alias to another
+        self.stamp = stamp
         self._held: int | None = None
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
+        self.opened = time.monotonic()  # when its vocabulary was read
+        if (
+            previous is not None
+            and previous.index == index
+            and self.opened - previous.opened < VOCABULARY_SECONDS
+        ):
+            self.adopt(previous)
+            self.vocabulary.lexicon = self.vocabulary.lexicon.renewed()
+            self.opened = previous.opened
 
     def close(self) -> None:
         self.cluster.close()

@@ -104,5 +104,5 @@ def _apply(backend, index: str, ops: list[Op], outcome: dict) -> None:
         forget(backend, index, gone, counted)
         actions = (json.dumps({"delete": {"_index": index, "_id": i}}) for i in gone)
         cluster.request("POST", "/_bulk", "".join(f"{a}\n" for a in actions).encode("utf-8"))
-    counted.write(cluster, index, backend.replicas)
     cluster.request("POST", path(index, "_refresh"))
+    counted.write(cluster, index, backend.replicas)  # last: it moves the backend's stamp

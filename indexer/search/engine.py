@@ -39,6 +39,10 @@ CACHED_ANALYSES = 2048  # query texts a view keeps analysed
 CACHED_LONG_FIELDS = 64  # decoded spans and terms of long texts a view keeps
 LONG_FIELD = 20_000  # characters of a text from which its decoding is kept
 WAIT_STEP = 0.05  # seconds between looks at a task being waited for
+# A view of an index after a write keeps the vocabulary of the view before it (suggestions,
+# accent restoration: seconds to read anew on a large index) this long; its counts of
+# syllable pairs, which decide corrections, are of the index as written.
+VOCABULARY_SECONDS = 600.0
 
 
 @dataclass
@@ -69,13 +73,14 @@ class View(ABC):
 
     def adopt(self, previous: View) -> None:
         """Take over the vocabulary of *previous* (a view of an earlier commit of the same
-        index), its completions, and the analyses and restorations made with them."""
+        index), its completions, and the analyses and restorations made with them. Not its
+        corrections: whether a query's words stand together in a document is a question of
+        the documents, which the commit changed."""
         self.vocabulary = previous.vocabulary
         self.completions = previous.completions
         self.completions.analyse = self.analyse
         self._analysed = previous._analysed
         self._restored = previous._restored
-        self._corrected = previous._corrected
 
     def analyse(self, text: str) -> Analysis:
         """The analysis of a query's text, with the index's abbreviations."""

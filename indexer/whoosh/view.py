@@ -16,7 +16,7 @@ import numpy as np
 from whoosh.scoring import BM25F
 
 from ..articles.dates import AFTER_EVERY_DATE
-from ..search.engine import Found, View
+from ..search.engine import VOCABULARY_SECONDS, Found, View
 from ..search.plan import Need, Plan
 from ..search.request import Deadline, SearchRequest
 from ..search.vocabulary import Vocabulary
@@ -27,9 +27,6 @@ from .docsets import DocSets
 from .format import lexicon_frequencies
 from .schema import fieldname
 
-# A view carried over from the view of an earlier commit keeps that view's vocabulary
-# (suggestions, accent restoration: seconds to read anew on a large index) this long.
-VOCABULARY_SECONDS = 600.0
 TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
 FACETS = ("year", "author", "place", "source")
 

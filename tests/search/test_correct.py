@@ -4,6 +4,7 @@ backends."""
 
 import pytest
 
+from indexer.indexing.journal import put
 from indexer.search.request import SearchRequest
 
 from ..conftest import BACKENDS
@@ -112,3 +113,14 @@ def test_a_query_the_index_holds_as_typed_is_never_read_otherwise(holding, typed
     result = holding.search(q=typed)
     assert result.searched_as is None and result.suggestion is None
     assert ids(result) == found and result.total == len(found)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_write_that_makes_the_query_stand_ends_its_reading(kind, make_backend):
+    backend = make_backend(kind, [SEEDS], "written-correct")
+    assert backend.search(q="sây dựng đảng").searched_as == "xây dựng đảng"
+    article = {"id": "say", "title": "Sây dựng đảng", "text": "Bài về sây dựng đảng."}
+    assert backend.applied(backend.write([put(article)], []), 60)["status"] == "applied"
+    result = backend.search(q="sây dựng đảng")  # now held standing together, as typed
+    assert result.searched_as is None
+    assert ids(result) == ["say"] and result.total == 1
