@@ -104,10 +104,11 @@ def serving(
 
 
 @contextlib.contextmanager
-def serving_corpus(folder: Path):
-    """Build the seed articles of corpus/ into folder/index and serve them (serving())."""
+def serving_corpus(folder: Path, **options):
+    """Build the seed articles of corpus/ into folder/index and serve them (serving(),
+    with its *options*)."""
     build(folder / "index", [ROOT / "corpus"], workers=1, quiet=True)
-    with serving(folder / "index") as base:
+    with serving(folder / "index", **options) as base:
         yield base
 
 
