@@ -7,12 +7,9 @@ TIME_LIMIT, ...; tests pass theirs so). The app's config holds every setting so 
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask
 from werkzeug.routing import PathConverter
 
-from indexer import open_backend
-from indexer.search.engine import Backend
 from indexer.settings import BY_NAME, Settings
 
 CONTENT_SECURITY_POLICY = (
@@ -40,28 +37,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.url_map.merge_slashes = False  # document ids may hold "//"
     app.url_map.converters["id"] = AnyPath
-    app.extensions["engine"] = open_backend(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
 
-    from . import api, pages, writes
+    from . import api, engine, pages, writes
+
+    engine.init_app(app, settings)
 
     app.extensions["write_tokens"] = writes.tokens_of(settings.write_tokens)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(writes.blueprint)
     app.register_blueprint(pages.blueprint)
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if request.path.startswith("/api/") or request.path == "/healthz":
-            code = (exc.name or "error").lower().replace(" ", "_")
-            body = {"error": {"code": code, "message": exc.description or exc.name}}
-            return jsonify(body), exc.code or 500
-        return render_template("error.html", error=exc), exc.code or 500
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # a bug: logged, and answered as every error is
-        app.logger.exception("error answering %s %s", request.method, request.path)
-        return http_error(InternalServerError(original_exception=exc))
 
     @app.after_request
     def security_headers(response):
@@ -72,10 +57,3 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     return app
-
-
-def engine() -> Backend:
-    """The search backend of the current app."""
-    from flask import current_app
-
-    return current_app.extensions["engine"]

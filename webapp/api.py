@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 from indexer.indexing.errors import IndexNotFound
 from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, SearchRequest
 
-from . import engine
+from .engine import error, get_engine
 from .openapi import SPEC
 
 blueprint = Blueprint("api", __name__)
@@ -30,10 +30,6 @@ HIT_FIELDS = (
 )
 
 
-def error(status: int, code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message}}), status
-
-
 SEARCH_BODY_BYTES = 64 * 1024  # a JSON search: a 1,000-character query and its filters fit
 
 
@@ -41,26 +37,15 @@ class BodyTooLarge(Exception):
     """A request body over its limit."""
 
 
-@blueprint.errorhandler(InvalidRequest)
-def invalid(exc: InvalidRequest):
-    status = 415 if exc.code == "unsupported_media_type" else 400
-    return error(status, exc.code, exc.message)
-
-
 @blueprint.errorhandler(BodyTooLarge)
 def too_large(exc: BodyTooLarge):
     return error(413, "body_too_large", str(exc))
 
 
-@blueprint.errorhandler(IndexNotFound)
-def no_index(exc: IndexNotFound):
-    return error(503, "index_unavailable", str(exc))
-
-
 @blueprint.get("/healthz")
 def health():
     try:
-        documents = engine().documents()
+        documents = get_engine().documents()
     except IndexNotFound as exc:
         return jsonify({"status": "unavailable", "documents": 0, "error": str(exc)}), 503
     return jsonify({"status": "ok", "documents": documents})
@@ -89,14 +74,14 @@ def result_json(result) -> dict:
 @blueprint.get("/api/search")
 def search():
     _single_valued()
-    result = engine().search(SearchRequest.from_params(request.args))
+    result = get_engine().search(SearchRequest.from_params(request.args))
     return jsonify(result_json(result))
 
 
 @blueprint.post("/api/search")
 def search_posted():
     """The same search, its parameters in a JSON object: for queries too long for a URL."""
-    result = engine().search(SearchRequest.from_params(_json_parameters()))
+    result = get_engine().search(SearchRequest.from_params(_json_parameters()))
     return jsonify(result_json(result))
 
 
@@ -136,7 +121,7 @@ def _json_parameters() -> dict:
 
 @blueprint.get("/api/documents/<id:doc_id>")
 def document(doc_id: str):
-    found = engine().document(doc_id, request.args.get("q", ""))
+    found = get_engine().document(doc_id, request.args.get("q", ""))
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}")
     data = asdict(found)
@@ -149,7 +134,7 @@ def document(doc_id: str):
 def suggest():
     _single_valued()
     prefix = request.args.get("q", "")
-    return jsonify({"suggestions": engine().suggest(prefix, current_app.config["SUGGESTIONS"])})
+    return jsonify({"suggestions": get_engine().suggest(prefix, current_app.config["SUGGESTIONS"])})
 
 
 @blueprint.get("/api/openapi.json")

@@ -19,7 +19,7 @@ from indexer.search.request import (
     date_bound,
 )
 
-from . import engine
+from .engine import get_engine
 
 blueprint = Blueprint("pages", __name__)
 
@@ -149,7 +149,7 @@ def index():
     }
     try:
         search_request = SearchRequest.from_params(request.args)
-        context["result"] = engine().search(search_request)
+        context["result"] = get_engine().search(search_request)
     except InvalidRequest as exc:
         context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
@@ -172,7 +172,7 @@ def document_elsewhere(doc_id: str):
 def document(doc_id: str):
     q = request.args.get("q", "")
     try:
-        found = engine().document(doc_id, q)
+        found = get_engine().document(doc_id, q)
     except InvalidRequest as exc:
         abort(400, MESSAGES.get(exc.code, exc.message))
     except IndexNeedsRebuild:

@@ -19,12 +19,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.documents import Invalid, check
-from indexer.indexing.errors import IndexBusy, IndexNotFound
 from indexer.indexing.journal import delete
 from indexer.search.request import InvalidRequest
 from indexer.settings import SettingError
 
-from . import engine
+from .engine import error, get_engine
 
 blueprint = Blueprint("writes", __name__)
 log = logging.getLogger(__name__)
@@ -76,34 +75,15 @@ def tokens_of(value: str | None) -> list[bytes]:
 
 @blueprint.errorhandler(WriteRefused)
 def refused(exc: WriteRefused):
-    response = jsonify({"error": {"code": exc.code, "message": exc.message}})
+    response = error(exc.status, exc.code, exc.message)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="vnsearch writes"'
-    return response, exc.status
+    return response
 
 
 @blueprint.errorhandler(InvalidDocuments)
 def invalid_documents(exc: InvalidDocuments):
-    body = {"code": "invalid_document", "message": str(exc), "documents": exc.errors[:SHOWN_ERRORS]}
-    return jsonify({"error": body}), 400
-
-
-@blueprint.errorhandler(IndexNotFound)
-def no_index(exc: IndexNotFound):
-    return jsonify({"error": {"code": "index_unavailable", "message": str(exc)}}), 503
-
-
-@blueprint.errorhandler(IndexBusy)
-def busy(exc: IndexBusy):  # OpenSearch: a build held the alias's lock past LOCK_WAIT
-    response = jsonify({"error": {"code": "index_busy", "message": f"{exc}: try again"}})
-    response.headers["Retry-After"] = "30"
-    return response, 503
-
-
-@blueprint.errorhandler(InvalidRequest)
-def invalid(exc: InvalidRequest):
-    status = 415 if exc.code == "unsupported_media_type" else 400
-    return jsonify({"error": {"code": exc.code, "message": exc.message}}), status
+    return error(400, "invalid_document", str(exc), documents=exc.errors[:SHOWN_ERRORS])
 
 
 @blueprint.before_request
@@ -154,9 +134,9 @@ def delete_document(doc_id: str):
 
 @blueprint.get("/api/tasks/<int:number>")
 def task(number: int):
-    state = engine().task(number)
+    state = get_engine().task(number)
     if state is None:
-        return jsonify({"error": {"code": "not_found", "message": f"no task {number}"}}), 404
+        return error(404, "not_found", f"no task {number}")
     return jsonify(state)
 
 
@@ -203,7 +183,7 @@ def _take(checked: list[tuple[dict, object]]):
     ops = [op for _, op in checked if not isinstance(op, Invalid)]
     if errors and (_flag("atomic") or not ops):
         raise InvalidDocuments(errors)
-    backend = engine()
+    backend = get_engine()
     number = backend.write(ops, errors)
     answer = {"accepted": len(ops), "task": number}
     if errors:

@@ -2,7 +2,11 @@
 
 Each thread reads through a ClusterView of the index the alias names, and opens a new
 one within RELOAD_SECONDS of a build moving the alias, so a server follows its index
-without a restart. Everything above the seam (search/) is the same as for Whoosh.
+without a restart. A view asks the cluster for every search and document, and a write
+refreshes the index before it is answered "applied": every later read sees it, on any
+worker. What a view keeps of its own (pair counts, corrections) follows the writes of
+other processes within RELOAD_SECONDS, those of this one at once. Everything above the
+seam (search/) is the same as for Whoosh.
 """
 
 from __future__ import annotations
@@ -83,6 +87,9 @@ class OpenSearchBackend(Backend):
         update has changed the index (ClusterView carries over what it can): looked at
         every reload_seconds, and at once after this process wrote."""
         local = self._local
+        held = getattr(local, "held", None)
+        if held is not None:
+            return held
         now = time.monotonic()
         view = getattr(local, "view", None)
         if (
@@ -97,6 +104,8 @@ class OpenSearchBackend(Backend):
                 view = ClusterView(self.cluster, self.alias, index, table, stamp, view)
                 local.view = view
             local.checked = now
+        if getattr(local, "holding", False):
+            local.held = view
         return view
 
     def stamp(self, index: str) -> int:
@@ -118,11 +127,11 @@ class OpenSearchBackend(Backend):
         except ClusterError as error:
             if error.status != 404:
                 raise
-            self._local.view = None
+            self._local.view = self._local.held = None
             return work(self.view())
 
     def close(self) -> None:
-        self._local.view = None
+        self._local.view = self._local.held = None
         self.cluster.close()
 
     def build(self, sources, **options) -> Summary:

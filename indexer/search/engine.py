@@ -11,6 +11,7 @@ documents (`View.find`) and give back what was stored of them (`View.stored`).
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -188,9 +189,24 @@ class Backend(ABC):
 
     # --- reading ---------------------------------------------------------------------
 
+    _local: threading.local  # each backend's per-thread state: its view, what it holds
+
     @abstractmethod
     def view(self) -> View:
-        """The calling thread's View of the index as it is now."""
+        """The calling thread's View of the index as it is now: while the thread holds
+        (hold()), the newest published view when first asked, and then that one."""
+
+    def hold(self) -> None:
+        """Read one view until release(): the newest one published when the thread next
+        reads, so that a request's reads agree with each other and with every write
+        answered "applied" before it began (a web request holds from start to end)."""
+        self._local.holding = True
+        self._local.held = None
+
+    def release(self) -> None:
+        """Follow the index again (the end of a request)."""
+        self._local.holding = False
+        self._local.held = None
 
     def reading(self, work):
         """Return work(view) on a current view (a backend may retry if the index moved)."""

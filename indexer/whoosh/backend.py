@@ -1,9 +1,11 @@
 """The Whoosh backend: an index directory on this machine, searched in-process.
 
 Each thread reads through a GenerationView of the live generation and opens a new one
-within RELOAD_SECONDS of a build or an update landing (at once when this process applied
-it), so a server follows its index without a restart. Writes over HTTP go to the index's
-journal and are applied by each server process's Applier (apply.py).
+when a build, an update or a write has landed: a web request looks at its start (one
+small file read and a directory listing), other callers within RELOAD_SECONDS (at once
+when this process applied it), so a server follows its index without a restart. Writes
+over HTTP go to the index's journal and are applied by each server process's Applier
+(apply.py).
 """
 
 from __future__ import annotations
@@ -45,12 +47,19 @@ class WhooshBackend(Backend):
         self._changed_at = time.monotonic()
 
     def view(self) -> GenerationView:
-        """The current thread's view, reopened when a new generation has landed."""
+        """The current thread's view, reopened when a new generation or commit has
+        landed: looked for at once by a thread that holds (Backend.hold: the start of a
+        request), after this process applied writes, and every reload_seconds."""
         local = self._local
+        held = getattr(local, "held", None)
+        if held is not None:
+            return held
+        holding = getattr(local, "holding", False)
         now = time.monotonic()
         view = getattr(local, "view", None)
         if (
             view is None
+            or holding
             or now - local.checked >= self.reload_seconds
             or local.checked <= self._changed_at
         ):
@@ -61,6 +70,8 @@ class WhooshBackend(Backend):
                 if old is not None:
                     old.close()  # this thread's searcher of the previous generation
             local.checked = now
+        if holding:
+            local.held = view
         return view
 
     def reading(self, work):
@@ -75,7 +86,7 @@ class WhooshBackend(Backend):
 
     def close(self) -> None:
         """Close the current thread's view (the next search opens the index again)."""
-        old, self._local.view = getattr(self._local, "view", None), None
+        old, self._local.view, self._local.held = getattr(self._local, "view", None), None, None
         if old is not None:
             old.close()
 
