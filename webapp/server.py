@@ -16,8 +16,8 @@ import signal
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.sync import SyncWorker
 
+from indexer import open_backend
 from indexer.settings import Settings
-from indexer.whoosh.apply import Applier
 
 FALLBACK_SECONDS = 5.0  # a worker applies writes the writer process left this long
 
@@ -54,11 +54,14 @@ def warm(worker) -> None:
 
 
 def start_writer(arbiter) -> None:
-    """When the server is ready: a process of its own that applies the write journal of
-    a Whoosh index (what a crash left unapplied at once), as long as the server runs."""
+    """When the server is ready: for a backend whose writes are applied apart (Whoosh's
+    journal), a process of its own that applies them (what a crash left unapplied at
+    once) as long as the server runs."""
     settings = Settings.load(arbiter.app.settings)
-    if settings.backend != "whoosh":
-        return  # a cluster applies each write as it is taken
+    backend = open_backend(settings)
+    if not backend.writes_apart:
+        backend.close()
+        return  # it applies each write as it takes it (a cluster)
     master = os.getpid()
     pid = os.fork()
     if pid:
@@ -70,7 +73,7 @@ def start_writer(arbiter) -> None:
                        signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN,
                        signal.SIGTTOU, signal.SIGWINCH):  # fmt: skip
             signal.signal(number, signal.SIG_DFL)
-        Applier(settings.index).run(alive=lambda: os.getppid() == master, heartbeat=True)
+        backend.run_writes(alive=lambda: os.getppid() == master)
     finally:
         os._exit(0)
 

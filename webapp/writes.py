@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.documents import Invalid, check
-from indexer.indexing.journal import delete
+from indexer.indexing.writes import delete
 from indexer.search.request import InvalidRequest
 from indexer.settings import SettingError
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..articles.dates import normalize_date
 from ..articles.sources import MAX_BYTES, Problem, jsonl_record, to_article
-from .journal import Op, put
+from .writes import Op, put
 
 OPTIONAL = ("title", "date", "author", "source", "url")
 MAX_ID = 512  # characters of an id: it is part of URLs

@@ -15,8 +15,8 @@ import threading
 import time
 
 from ..indexing.errors import IndexNeedsRebuild, IndexNotFound
-from ..indexing.journal import Op
 from ..indexing.report import Summary
+from ..indexing.writes import Op
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import VERSION
 from ..search.engine import Backend

@@ -12,9 +12,9 @@ import json
 import time
 
 from ..articles.sources import jsonl_record
-from ..indexing.journal import Op, outcome, settle
 from ..indexing.report import Reporter
 from ..indexing.run import Run
+from ..indexing.writes import Op, outcome, settle
 from . import locks
 from .build import forget, send
 from .client import path

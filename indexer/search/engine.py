@@ -2,7 +2,7 @@
 
 The web app and the command line call a Backend: `search`, `document`, `suggest`,
 `documents` and `warm` to read, `build`, `update` and `stats` to write, and `write`,
-`task` and `applied` for the writes that come over HTTP (indexing.journal). Everything
+`task` and `applied` for the writes that come over HTTP (indexing.writes). Everything
 every backend shares is above this seam, in this package: the query's parse and plan,
 marks and snippets from stored spans, suggestions, request and result types. A backend
 supplies Views, each one consistent reading of its index, that answer a plan with
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..indexing.errors import IndexNotFound
-from ..indexing.journal import Op
 from ..indexing.report import Summary
 from ..indexing.stored import Spans, Terms, decode_spans
+from ..indexing.writes import Op
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
@@ -276,6 +276,13 @@ class Backend(ABC):
             if state is None or state["status"] != "queued" or time.monotonic() >= deadline:
                 return state
             time.sleep(WAIT_STEP)
+
+    writes_apart = False  # does a server give a process of its own to run_writes()?
+
+    def run_writes(self, alive) -> None:
+        """Apply the written tasks as they come, while alive() is true (a server's process
+        for writes, when writes_apart)."""
+        raise NotImplementedError(f"{type(self).__name__} applies each write as it takes it")
 
     def start_writes(self, patience: float = 0.0) -> None:
         """Begin applying written tasks in the background (a server process calls it;

@@ -1,4 +1,4 @@
-"""The write journal (indexing.journal) applied to a Whoosh index: one writer, one commit
+"""The write journal (journal.py) applied to a Whoosh index: one writer, one commit
 a batch.
 
 What arrived since the live generation's Position is applied in one Whoosh commit (so a
@@ -21,9 +21,10 @@ from whoosh import index as whoosh_index
 
 from ..articles.sources import Problem, jsonl_record
 from ..indexing.errors import IndexBusy, IndexNotFound
-from ..indexing.journal import Journal, Op, Position, outcome, settle
+from ..indexing.writes import Op, outcome, settle
 from ..language.abbreviations import Abbreviations
 from . import storage
+from .journal import Journal, Position
 from .schema import build_schema
 from .workers import documents
 from .writer import PostingsWriter

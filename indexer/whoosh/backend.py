@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..indexing.journal import Op
 from ..indexing.report import Summary
+from ..indexing.writes import Op
 from ..search.engine import Backend
 from ..search.request import InvalidRequest
 from . import build, storage
@@ -119,6 +119,11 @@ class WhooshBackend(Backend):
         if state is not None and state["status"] != "queued":
             self._changed()  # this process's next search reads what was applied
         return state
+
+    writes_apart = True  # a server's writer process applies the journal
+
+    def run_writes(self, alive) -> None:
+        Applier(self.index_dir).run(alive=alive, heartbeat=True)
 
     def start_writes(self, patience: float = 0.0) -> None:
         """Apply the journal in the background: what a crash left unapplied now, what

@@ -4,7 +4,7 @@ backends."""
 
 import pytest
 
-from indexer.indexing.journal import put
+from indexer.indexing.writes import put
 from indexer.search.request import SearchRequest
 
 from ..conftest import BACKENDS

@@ -7,9 +7,10 @@ import multiprocessing
 import pytest
 
 from indexer.indexing.errors import IndexBusy
-from indexer.indexing.journal import Journal, Position, delete, put
+from indexer.indexing.writes import delete, put
 from indexer.whoosh import apply, build, storage
 from indexer.whoosh.backend import WhooshBackend
+from indexer.whoosh.journal import Journal, Position
 
 from ..conftest import CORPUS
 

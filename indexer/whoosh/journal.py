@@ -34,29 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .disk import fsync_dir, write_atomically
+from ..indexing.disk import fsync_dir, write_atomically
+from ..indexing.writes import Op, delete, put
 
 LOG = "log.jsonl"
 IDENTITY = "id"
 DONE = "done"
-
-
-class Op(NamedTuple):
-    """One write: put a document (its import-format object, serialised) or delete an id."""
-
-    kind: str  # "put" or "delete"
-    id: str
-    data: bytes = b""  # a put's JSON object, one line of the import format
-
-
-def put(document: dict) -> Op:
-    """The write of *document* (id and text already checked), as the CLI would read it."""
-    data = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Op("put", str(document["id"]), data.encode("utf-8"))
-
-
-def delete(doc_id: str) -> Op:
-    return Op("delete", doc_id)
 
 
 @dataclass
@@ -76,22 +59,6 @@ class Position(NamedTuple):
     task: int = 0
     offset: int = 0
     journal: str = ""
-
-
-def outcome(number: int, rejected: list[dict]) -> dict:
-    """The outcome of applying task *number* as it starts: its refused records failed."""
-    counts = {"indexed": 0, "unchanged": 0, "deleted": 0, "failed": len(rejected)}
-    return {"task": number, "status": "queued", "counts": counts, "failed": list(rejected)}
-
-
-def settle(outcome: dict, seconds: float) -> dict:
-    """Mark *outcome* applied (some write of it took effect, the failed ones listed) or
-    failed (none could)."""
-    counts = outcome["counts"]
-    took = counts["indexed"] + counts["unchanged"] + counts["deleted"]
-    outcome["status"] = "applied" if took or not counts["failed"] else "failed"
-    outcome["seconds"] = round(seconds, 3)
-    return outcome
 
 
 def _encode(number: int, ops: list[Op], rejected: list[dict]) -> bytes:
