@@ -150,9 +150,8 @@ def _terminal(html: str, bold: bool) -> str:
 
 
 def _search(backend, args) -> int:
-    from dataclasses import asdict
-
     from .search.request import InvalidRequest, SearchRequest
+    from .search.results import to_json
 
     params = {p.name: getattr(args, p.name) for p in PARAMETERS if p.name != "q"}
     params["q"] = " ".join(args.query)
@@ -162,7 +161,7 @@ def _search(backend, args) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(result), ensure_ascii=False, indent=2))
         return 0
     bold = sys.stdout.isatty()
     print(f"{result.total:,} results ({result.took_ms:.1f} ms)")

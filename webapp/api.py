@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
 from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, SearchRequest
+from indexer.search.results import to_json
 
 from .engine import error, get_engine
 from .openapi import SPEC
 
 blueprint = Blueprint("api", __name__)
-
-HIT_FIELDS = (
-    "id",
-    "title",
-    "title_given",
-    "date",
-    "author",
-    "source",
-    "place",
-    "url",
-    "score",
-    "snippet",
-    "title_html",
-)
-
 
 SEARCH_BODY_BYTES = 64 * 1024  # a JSON search: a 1,000-character query and its filters fit
 
@@ -51,38 +36,18 @@ def health():
     return jsonify({"status": "ok", "documents": documents})
 
 
-def result_json(result) -> dict:
-    """The JSON form of a SearchResult (the HTML page renders the same object)."""
-    return {
-        "query": result.query,
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "took_ms": result.took_ms,
-        "hits": [{name: getattr(hit, name) for name in HIT_FIELDS} for hit in result.hits],
-        "facets": result.facets,
-        "suggestion": result.suggestion,
-        "searched_as": result.searched_as,
-        "sort": result.sort,
-        "pages": result.pages,
-        "filters": result.filters,
-        "relaxed": result.relaxed,
-        "partial": result.partial,
-    }
-
-
 @blueprint.get("/api/search")
 def search():
     _single_valued()
     result = get_engine().search(SearchRequest.from_params(request.args))
-    return jsonify(result_json(result))
+    return jsonify(to_json(result))
 
 
 @blueprint.post("/api/search")
 def search_posted():
     """The same search, its parameters in a JSON object: for queries too long for a URL."""
     result = get_engine().search(SearchRequest.from_params(_json_parameters()))
-    return jsonify(result_json(result))
+    return jsonify(to_json(result))
 
 
 def _json_parameters() -> dict:
@@ -124,10 +89,7 @@ def document(doc_id: str):
     found = get_engine().document(doc_id, request.args.get("q", ""))
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}")
-    data = asdict(found)
-    for shown_only in ("paragraphs", "title_html", "shown_chars"):  # what the page shows
-        data.pop(shown_only)
-    return jsonify(data)
+    return jsonify(to_json(found))
 
 
 @blueprint.get("/api/suggest")

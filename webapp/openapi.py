@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.search.request import MAX_FILTER, MAX_PER_PAGE, MAX_QUERY, PARAMETERS, SORTS
+from indexer.search.results import Document, Hit, SearchResult, schema
 
 from . import openapi_writes as writes
 
@@ -218,124 +219,10 @@ SPEC = {
     "components": {
         "schemas": {
             "Error": _ERROR,
-            "Hit": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "title",
-                    "date",
-                    "author",
-                    "source",
-                    "place",
-                    "url",
-                    "score",
-                    "snippet",
-                ],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "title_given": {
-                        "type": "boolean",
-                        "description": "false when the article had no title and this one was"
-                        " taken from its lead (it is shown, and scores as the body it is in)",
-                    },
-                    "title_html": {
-                        "type": "string",
-                        "description": "The title, escaped, with <mark>",
-                    },
-                    "date": {**_NULLABLE_STRING, "description": "ISO 8601, or null when unknown"},
-                    "author": _NULLABLE_STRING,
-                    "source": _NULLABLE_STRING,
-                    "place": {"type": "array", "items": {"type": "string"}},
-                    "url": _NULLABLE_STRING,
-                    "score": {
-                        "type": "number",
-                        "nullable": True,
-                        "description": "null when sorted by date",
-                    },
-                    "snippet": {
-                        "type": "string",
-                        "description": "Escaped text with <mark> around matches",
-                    },
-                },
-            },
-            "SearchResult": {
-                "type": "object",
-                "required": [
-                    "query",
-                    "total",
-                    "page",
-                    "per_page",
-                    "took_ms",
-                    "hits",
-                    "facets",
-                    "suggestion",
-                    "searched_as",
-                    "relaxed",
-                    "partial",
-                ],
-                "properties": {
-                    "query": {"type": "string"},
-                    "total": {"type": "integer"},
-                    "page": {"type": "integer"},
-                    "per_page": {"type": "integer"},
-                    "took_ms": {"type": "number"},
-                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                    "facets": {
-                        "type": "object",
-                        "properties": {
-                            "year": _FACET,
-                            "author": _FACET,
-                            "place": _FACET,
-                            "source": _FACET,
-                        },
-                    },
-                    "suggestion": {
-                        **_NULLABLE_STRING,
-                        "description": "Did you mean: the accented reading of a query typed"
-                        " without diacritics, or a likelier reading of it (Telex, VNI, a"
-                        " regional spelling, a slip of a key) that finds more; when a query"
-                        " with quotes, fields or OR finds nothing, its words without them",
-                    },
-                    "searched_as": {
-                        **_NULLABLE_STRING,
-                        "description": "The reading of the query that was searched instead of"
-                        " it as typed, when the query found nothing or little and the"
-                        ' reading is much likelier ("tổ chức đảng" for "toor chuwcs ddangr");'
-                        " null when searched as typed. verbatim=true searches it as typed",
-                    },
-                    "sort": {"type": "string"},
-                    "pages": {"type": "integer"},
-                    "filters": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "relaxed": {
-                        "type": "boolean",
-                        "description": "A short query of keywords finds the documents holding"
-                        " every word, each in any of its forms (with or without diacritics,"
-                        " abbreviated, as a numeral). true: no document holds them all, and"
-                        " these hold the most of them",
-                    },
-                    "partial": {
-                        "type": "boolean",
-                        "description": "true when the search hit its time limit; total counts"
-                        " what was found by then",
-                    },
-                },
-            },
-            "Document": {
-                "type": "object",
-                "required": ["id", "title", "date", "author", "source", "place", "url", "text"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "title_given": {"type": "boolean"},
-                    "date": _NULLABLE_STRING,
-                    "author": _NULLABLE_STRING,
-                    "source": _NULLABLE_STRING,
-                    "place": {"type": "array", "items": {"type": "string"}},
-                    "url": _NULLABLE_STRING,
-                    "text": {"type": "string"},
-                },
-            },
+            "Hit": schema(Hit),
+            "Facet": _FACET,
+            "SearchResult": schema(SearchResult),
+            "Document": schema(Document),
         }
     },
 }

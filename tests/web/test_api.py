@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
+from indexer.search.results import Document, json_fields
 from indexer.whoosh.build import build
 from webapp import create_app
 
@@ -129,8 +130,7 @@ def test_documents_with_any_id(client, doc_id):
     assert response.status_code == 200, doc_id
     data = response.json
     assert data["id"] == doc_id
-    fields = {"id", "title", "title_given", "date", "author", "source", "place", "url", "text"}
-    assert set(data) == fields
+    assert set(data) == set(json_fields(Document))
     assert "hội nghị" in data["text"]
 
 
@@ -217,6 +217,60 @@ def test_the_openapi_parameters_are_the_request_s_own(client):
     assert parameters["q"]["schema"]["maxLength"] == MAX_QUERY
     assert parameters["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert all(p["description"] for p in parameters.values())
+
+
+TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+         "array": list, "object": dict}  # fmt: skip
+
+
+def conforms(value, schema: dict, spec: dict) -> bool:
+    """Does *value* have the type *schema* (of the OpenAPI document *spec*) says, its
+    objects exactly the properties described, its arrays' items each?"""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if value is None:
+        return bool(schema.get("nullable"))
+    if isinstance(value, bool) and schema["type"] in ("integer", "number"):
+        return False
+    if not isinstance(value, TYPES[schema["type"]]):
+        return False
+    if schema["type"] == "array":
+        return all(conforms(item, schema["items"], spec) for item in value)
+    if schema["type"] == "object" and "properties" in schema:
+        properties = schema["properties"]
+        return set(value) == set(properties) and all(
+            conforms(value[name], properties[name], spec) for name in value
+        )
+    if schema["type"] == "object" and "additionalProperties" in schema:
+        return all(conforms(v, schema["additionalProperties"], spec) for v in value.values())
+    return True
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        ("/api/search?q=to+chuc+dang&per_page=3", "SearchResult"),
+        ("/api/search?q=t%E1%BB%95+ch%E1%BB%A9c&sort=newest", "SearchResult"),
+        ("/api/search?q=toor+chuwcs+ddangr", "SearchResult"),
+        ("/api/documents/002_abb0d72e086358a6", "Document"),
+    ],
+)
+def test_answers_are_what_the_openapi_schemas_say(client, path, schema):
+    spec = client.get("/api/openapi.json").json
+    answer = client.get(path).json
+    assert conforms(answer, {"$ref": f"#/components/schemas/{schema}"}, spec), answer
+    if schema == "SearchResult":
+        assert answer["hits"], path  # the hits' schema was checked too
+
+
+def test_the_json_fields_are_the_contract(client):
+    # what programs calling the API read: extend it, never rename it
+    hit = client.get("/api/search?q=to+chuc+dang").json["hits"][0]
+    assert list(hit) == ["id", "title", "title_given", "title_html", "date", "author",
+                         "source", "place", "url", "score", "snippet"]  # fmt: skip
+    document = client.get("/api/documents/002_abb0d72e086358a6").json
+    assert list(document) == ["id", "title", "title_given", "date", "author", "source",
+                              "place", "url", "text"]  # fmt: skip
 
 
 # --- POST /api/search: the same search, for queries too long for a URL ------------------
