@@ -50,10 +50,10 @@ test: $(STAMP) $(CHROMIUM) $(AXE) opensearch-up
 # A local cluster of 3 OpenSearch nodes (HTTP 9201-9203), fetched from Maven Central and
 # cached under var/opensearch/; idempotent. The OpenSearch backend's tests need it.
 opensearch-up:
-	.ci/opensearch up
+	python3 scripts/opensearch.py up
 
 opensearch-down:
-	.ci/opensearch down
+	python3 scripts/opensearch.py down
 
 # The inner loop: lint and the tests that start no server, browser or CLI process.
 check: $(STAMP)
@@ -84,5 +84,5 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	-.ci/opensearch down
+	-python3 scripts/opensearch.py down
 	rm -rf $(VENV) var test-output .pytest_cache .ruff_cache

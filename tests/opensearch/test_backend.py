@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -141,7 +142,10 @@ def test_the_command_line_builds_and_searches_the_cluster(cli, opensearch_urls, 
 
 def _cluster_tool(*args) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ROOT / ".ci" / "opensearch"), *args], capture_output=True, text=True, timeout=600
+        [sys.executable, str(ROOT / "scripts" / "opensearch.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

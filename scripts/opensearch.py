@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Start and stop a local 3-node OpenSearch 2.19.x cluster for development and CI.
 
-Usage (from anywhere; paths are relative to the project root):
+Usage (from anywhere; paths are relative to the project root), `make opensearch-up` and
+`make opensearch-down` too:
 
-    .ci/opensearch up       start the missing nodes and wait for a green cluster
-    .ci/opensearch down     stop all nodes (SIGTERM, wait, SIGKILL), remove pid files
-    .ci/opensearch status   show each node and the cluster health (exit 0 only if green)
-    .ci/opensearch fetch    only download and unpack the distribution
-    .ci/opensearch clean    down, then delete the nodes' data, logs and config
+    python3 scripts/opensearch.py up      start the missing nodes, wait for a green cluster
+    python3 scripts/opensearch.py down    stop all nodes (SIGTERM, wait, SIGKILL), pid files
+    python3 scripts/opensearch.py status  each node and the cluster's health (0 only if green)
+    python3 scripts/opensearch.py fetch   only download and unpack the distribution
+    python3 scripts/opensearch.py clean   down, then delete the nodes' data, logs and config
 
 Nodes n1, n2, n3 listen on 127.0.0.1, HTTP 9201-9203, transport 9301-9303, plain
 HTTP without the security plugin. Everything lives under var/opensearch/:
@@ -151,7 +152,7 @@ def install_module(home: Path, name: str, version: str, downloads: Path) -> None
     moddir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(jar, moddir / jar.name)
     (moddir / "plugin-descriptor.properties").write_text(
-        f"description=OpenSearch module {name} (added by .ci/opensearch)\n"
+        f"description=OpenSearch module {name} (added by scripts/opensearch.py)\n"
         f"version={version}\n"
         f"name={name}\n"
         f"classname={MODULE_CLASS[name]}\n"
@@ -383,7 +384,7 @@ def write_config(name: str, home: Path) -> Path:
     seeds = ", ".join(f'"{HOST}:{n["transport"]}"' for n in NODES.values())
     masters = ", ".join(f'"{n}"' for n in NODES)
     (conf / "opensearch.yml").write_text(
-        "# Written by .ci/opensearch on every start; edits are lost.\n"
+        "# Written by python3 scripts/opensearch.py on every start; edits are lost.\n"
         f"cluster.name: {CLUSTER}\n"
         f"node.name: {name}\n"
         f"path.data: {nd / 'data'}\n"
