@@ -172,8 +172,7 @@ def _search(backend, args) -> int:
         print(f"{offer}: {result.suggestion}")
     if result.relaxed:
         print(f"Không có bài nào chứa đủ các từ “{result.query}”; kết quả gần đúng:")
-    first = (result.page - 1) * result.per_page
-    for number, hit in enumerate(result.hits, first + 1):
+    for number, hit in enumerate(result.hits, result.start + 1):
         meta = " · ".join(x for x in (hit.date, hit.author, hit.source, ", ".join(hit.place)) if x)
         score = f"  [{hit.score:.2f}]" if hit.score is not None else ""
         print(f"\n{number}. {_terminal(hit.title_html, bold)}{score}")

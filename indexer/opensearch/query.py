@@ -10,11 +10,9 @@ every tier after it).
 from __future__ import annotations
 
 from ..articles.dates import AFTER_EVERY_DATE
-from ..search.plan import Need, Plan
+from ..search.plan import TIER, Need, Plan
 from ..search.request import SearchRequest
 from .mapping import fieldname, term
-
-TIER = 10_000.0  # more than any BM25 score here
 
 
 def need(needed: Need) -> dict:

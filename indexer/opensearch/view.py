@@ -15,13 +15,13 @@ from ..search.engine import VOCABULARY_SECONDS, Found, View
 from ..search.plan import Need, Plan
 from ..search.request import Deadline, SearchRequest
 from ..search.rerank import RERANKED
+from ..search.results import FACET_SIZE, FACETS
 from ..search.vocabulary import Vocabulary
 from . import query
 from .client import Cluster, ClusterError, path
 from .lexicon import ClusterLexicon
 from .mapping import stored_bytes
 
-FACET_VALUES = 10  # values of each facet but the year
 SHARD_RETRIES = 3  # a search some shard of which failed is asked again
 # Below this many documents, BM25 reads the term statistics of the whole index (a shard's
 # differ from them); above, each shard's are close enough, and a search saves a trip.
@@ -134,7 +134,7 @@ class ClusterView(View):
     def find(
         self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
     ) -> Found:
-        start = (request.page - 1) * request.per_page
+        start = request.start
         # a long query's best RERANKED are re-ranked by the caller when its page is among
         # them: those are fetched whole; before the page, only places are kept
         first = 0 if (plan.long and start < RERANKED) else start
@@ -204,9 +204,7 @@ class ClusterView(View):
 def _facets() -> dict:
     return {
         "year": {"terms": {"field": "year", "size": YEARS, "order": {"_key": "desc"}}},
-        "author": {"terms": {"field": "author", "size": FACET_VALUES}},
-        "place": {"terms": {"field": "place", "size": FACET_VALUES}},
-        "source": {"terms": {"field": "source", "size": FACET_VALUES}},
+        **{name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS[1:]},
     }
 
 

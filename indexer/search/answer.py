@@ -16,12 +16,10 @@ from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
 from .query import Query, parse
 from .request import Deadline, SearchRequest
-from .results import Document, Hit, SearchResult
+from .results import FACET_SIZE, FACETS, Document, Hit, SearchResult
 from .snippets import mark, snippet
 
-FACETS = ("year", "author", "place", "source")
 SNIPPET_PLACES = 24  # places of each word a snippet chooses its passages among
-FACET_SIZE = 10  # values shown of each facet but the year (every year is shown)
 # A reading of a plain query is searched instead of it when it is this much likelier
 # (natural log: e^3, about 20 times) and the query finds little as typed: no document
 # holds its words standing together (correct() looks no further when one does) while
@@ -62,8 +60,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         head = rerank.RERANKED
         ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
     units = highlight_units(parsed, view.analyse, view.restore)
-    start = (request.page - 1) * request.per_page
-    page = ranked[start : start + request.per_page]
+    page = ranked[request.start : request.start + request.per_page]
     # Past the time limit the rest of the page comes unmarked (the answer says partial).
     hits = [hit(view, ref, score, [] if deadline.expired() else units) for ref, score in page]
     suggestion = None

@@ -37,6 +37,8 @@ WEIGHTS = {
     "names": 1.5,  # words typed capitalised after the first (Kuechly, Matlin, AFC)
 }
 SHORT = 8  # syllables: longer queries are ranked by BM25F alone, without tiers
+TIER = 10_000.0  # what a tier adds to a score: more than any BM25F score, so a better tier
+# always ranks higher (every backend adds it: its documents in the tier times the tiers below)
 TEXT = ("title", "body")
 
 

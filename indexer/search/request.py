@@ -129,6 +129,11 @@ class SearchRequest:
                     f"invalid_{name}", f"{name} is longer than {MAX_FILTER} characters"
                 )
 
+    @property
+    def start(self) -> int:
+        """How many results come before this page."""
+        return before(self.page, self.per_page)
+
     def dates(self) -> tuple[int | None, int | None]:
         """The date filters as inclusive date-key bounds (None where not set)."""
         return (
@@ -139,6 +144,11 @@ class SearchRequest:
     def filters(self) -> dict[str, str]:
         """The filters in use, by name."""
         return {name: value for name in FILTERS if (value := getattr(self, name))}
+
+
+def before(page: int, per_page: int) -> int:
+    """How many results come before the page *page* of *per_page* results."""
+    return (page - 1) * per_page
 
 
 def check_query(q: str) -> None:

@@ -12,7 +12,10 @@ import types
 import typing
 from dataclasses import dataclass, field
 
-from .request import MAX_DEPTH
+from .request import MAX_DEPTH, before
+
+FACETS = ("year", "author", "place", "source")  # what every result counts its documents by
+FACET_SIZE = 10  # values shown of each facet but the year (every year is shown)
 
 
 def _doc(text: str, schema: dict | None = None) -> dict:
@@ -99,6 +102,11 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-min(self.total, MAX_DEPTH) // self.per_page))
+
+    @property
+    def start(self) -> int:
+        """How many results come before this page."""
+        return before(self.page, self.per_page)
 
 
 @dataclass

@@ -17,8 +17,9 @@ from whoosh.scoring import BM25F
 
 from ..articles.dates import AFTER_EVERY_DATE
 from ..search.engine import VOCABULARY_SECONDS, Found, View
-from ..search.plan import Need, Plan
+from ..search.plan import TIER, Need, Plan
 from ..search.request import Deadline, SearchRequest
+from ..search.results import FACETS
 from ..search.vocabulary import Vocabulary
 from . import bm25, storage
 from .analyzers import table_of
@@ -26,9 +27,6 @@ from .columns import column_values
 from .docsets import DocSets
 from .format import lexicon_frequencies
 from .schema import fieldname
-
-TIER = 10_000.0  # more than any BM25F score: a better tier always ranks higher
-FACETS = ("year", "author", "place", "source")
 
 
 class Lexicon:
