@@ -1,9 +1,9 @@
 """The index behind an alias of the cluster, as one thread reads it: the OpenSearch View.
 
-A search is one request: the query (opensearch/query.py), the page of hits with their
-`_source`, the total, and the facets as aggregations. A short query whose words no
-document holds together asks again for those holding the most of them. A document is
-referred to by the hit that brought it (its id and `_source`).
+A Search (search.algebra) is one request: its nodes as a query (opensearch/query.py), the
+page of hits with their `_source`, the total, and the facets as aggregations; a count is
+a `_count` of a node. A document is referred to by the hit that brought it (its id and
+`_source`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
+from ..search.algebra import Search
 from ..search.engine import VOCABULARY_SECONDS, Found, View
-from ..search.plan import Need, Plan
-from ..search.request import Deadline, SearchRequest
-from ..search.rerank import RERANKED
-from ..search.results import FACET_SIZE, FACETS
+from ..search.request import Deadline
+from ..search.results import FACET_SIZE
 from ..search.vocabulary import Vocabulary
 from . import query
 from .client import Cluster, ClusterError, path
@@ -105,68 +104,30 @@ class ClusterView(View):
             self._held = self.documents()
         return self._held
 
-    def count(self, plan: Plan, request: SearchRequest) -> int:
-        total, _ = self._total(plan, request)
-        return total
+    def count(self, node) -> int:
+        body = {"query": query.node(node)}
+        return self.cluster.request("POST", path(self.index, "_count"), body)["count"]
 
-    def holding(self, need: Need) -> int:
-        answer = self.cluster.request(
-            "POST", path(self.index, "_count"), {"query": query.need(need)}
-        )
-        return answer["count"]
-
-    def _total(self, plan: Plan, request: SearchRequest) -> tuple[int, int | None]:
-        """How many documents a search finds, and the words each must hold at least (None:
-        every one of them, or no word is required)."""
-        answer = self.cluster.request(
-            "POST", path(self.index, "_count"), {"query": query.search(plan, request)}
-        )
-        if answer["count"] or not plan.every_word:
-            return answer["count"], None
-        words = query.words_of(plan)
-        for least in range(len(words) - 1, 0, -1):  # relax: the most words held
-            body = {"query": query.search(plan, request, least)}
-            found = self.cluster.request("POST", path(self.index, "_count"), body)["count"]
-            if found:
-                return found, least
-        return 0, None
-
-    def find(
-        self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
-    ) -> Found:
-        start = request.start
-        # a long query's best RERANKED are re-ranked by the caller when its page is among
-        # them: those are fetched whole; before the page, only places are kept
-        first = 0 if (plan.long and start < RERANKED) else start
-        size = max(needed - first, 0)
+    def find(self, search: Search, deadline: Deadline) -> Found:
         body = {
-            "query": query.search(plan, request),
-            "from": first,
-            "size": size,
+            "query": query.search(search),
+            "from": search.skip,
+            "size": max(search.top - search.skip, 0),
             "track_total_hits": True,
             "_source": {"excludes": LEFT_OUT},
-            "aggs": _facets(),
-            "sort": _order(sort),
+            "aggs": _facets(search.facets),
+            "sort": _order(search.order),
         }
         answer = self._search(body, deadline)
-        relaxed, least = False, None
-        if not answer["hits"]["total"]["value"] and plan.every_word:
-            _, least = self._total(plan, request)
-            if least is not None:
-                body["query"] = query.search(plan, request, least)
-                answer = self._search(body, deadline)
-                relaxed = True
-        added = query.last_tier(plan, least) if sort == "relevance" else 0.0
         if answer.get("timed_out"):
             deadline.passed = True
-        hits = answer["hits"]["hits"]
-        ranked: list[tuple[object, float | None]] = [(None, None)] * first
-        for hit in hits:
-            score = hit.get("_score") if sort == "relevance" else None
-            score = None if score is None else score + added
+        ranked: list[tuple[object, float | None]] = [(None, None)] * search.skip
+        for hit in answer["hits"]["hits"]:
+            score = hit.get("_score") if search.order == "relevance" else None
+            score = None if score is None else score + search.ranking.base
             ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
-        counts = {name: _buckets(answer["aggregations"][name]) for name in _facets()}
-        return Found(answer["hits"]["total"]["value"], ranked, counts, relaxed)
+        counts = {name: _buckets(answer["aggregations"][name]) for name in search.facets}
+        return Found(answer["hits"]["total"]["value"], ranked, counts)
 
     def key(self, ref: Ref) -> str:
         return ref.id
@@ -201,10 +162,14 @@ class ClusterView(View):
         return Ref(answer["_id"], answer["_source"])
 
 
-def _facets() -> dict:
+def _facets(names) -> dict:
+    """The aggregations counting the documents found by each facet of *names*: every
+    year, newest first; the commonest FACET_SIZE values of the others."""
+    year = {"terms": {"field": "year", "size": YEARS, "order": {"_key": "desc"}}}
+    size = {"terms": {"size": FACET_SIZE}}
     return {
-        "year": {"terms": {"field": "year", "size": YEARS, "order": {"_key": "desc"}}},
-        **{name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS[1:]},
+        name: year if name == "year" else {"terms": {**size["terms"], "field": name}}
+        for name in names
     }
 
 

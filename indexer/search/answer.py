@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from ..indexing.stored import MARKED_CHARS
-from . import didyoumean, rerank
+from . import algebra, didyoumean, rerank
 from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
 from .query import Query, parse
@@ -88,15 +88,26 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
 
 
 def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
-    """The plan of a parsed query, the order it is sorted in, and what the view finds."""
+    """The plan of a parsed query, the order it is sorted in, and what the view finds: a
+    short query none of whose documents holds every word finds those holding the most."""
     plan = make_plan(parsed, view.analyse, view.restore)
     sort = request.sort
     if sort == "relevance" and not plan.scoring:
         sort = "newest"  # nothing to rank by: an empty query, or filters only
     needed = request.page * request.per_page
+    skip = request.start
     if sort == "relevance" and plan.long:
         needed = max(needed, rerank.RERANKED)  # every page re-ranks the same head
-    return plan, sort, view.find(plan, request, sort, needed, deadline)
+        if skip < rerank.RERANKED:
+            skip = 0  # the head is fetched whole
+    asked = algebra.search(plan, request, sort, needed, skip)
+    found = view.find(asked, deadline)
+    if not found.total and plan.every_word and not deadline.expired():
+        least = algebra.relaxed(plan, request, view.count)
+        if least is not None:
+            found = view.find(algebra.relax(asked, plan, request, least), deadline)
+            found.relaxed = True
+    return plan, sort, found
 
 
 def _finds_more(view, correction, found, request: SearchRequest) -> str | None:
@@ -105,7 +116,7 @@ def _finds_more(view, correction, found, request: SearchRequest) -> str | None:
         return None
     as_typed = 0 if found.relaxed else found.total
     plan = make_plan(parse(correction.text), view.analyse, view.restore)
-    return correction.text if view.count(plan, request) > as_typed else None
+    return correction.text if algebra.total(plan, request, view.count) > as_typed else None
 
 
 def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:

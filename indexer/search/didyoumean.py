@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..language.analysis import Analysis
 from ..language.text import fold
+from . import algebra
 from .plan import Need
 from .plan import plan as make_plan
 from .query import Query, parse
@@ -25,7 +26,7 @@ def suggestion(view, parsed: Query) -> str | None:
     if not run.syllables or all(run.marked()):
         return None
     restored = view.restore(run)
-    if restored and view.holding(Need("all", "syllables", tuple(restored))):
+    if restored and view.count(Need("all", "syllables", tuple(restored))):
         return respell(clause.text, run, restored)
     return None
 
@@ -46,7 +47,8 @@ def plain_words(view, parsed: Query, request: SearchRequest) -> str | None:
     if not words or loose == request.q.strip():
         return None
     parsed_loose = parse(loose)
-    if not view.count(make_plan(parsed_loose, view.analyse, view.restore), request):
+    plan = make_plan(parsed_loose, view.analyse, view.restore)
+    if not algebra.total(plan, request, view.count):
         return None
     return suggestion(view, parsed_loose) or loose  # with its diacritics, if lost
 

@@ -25,9 +25,10 @@ from ..indexing.writes import Op
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
+from .algebra import Node, Search
 from .complete import Completions
 from .correct import Correction, correct
-from .plan import Need, Plan
+from .plan import Need
 from .request import Deadline, SearchRequest, check_query
 from .results import Document, SearchResult
 from .vocabulary import Vocabulary
@@ -115,7 +116,7 @@ class View(ABC):
 
     def standing(self, pairs: list[str]) -> bool:
         """Does some document hold every one of *pairs* of syllables ("tổ chức")?"""
-        return bool(self.holding(Need("all", "pairs", tuple(dict.fromkeys(pairs)))))
+        return bool(self.count(Need("all", "pairs", tuple(dict.fromkeys(pairs)))))
 
     def decoded(self, ref, stored: dict, name: str) -> tuple[Spans, Terms]:
         """The spans and terms stored for the field *name* of the document *ref*; those of
@@ -139,23 +140,16 @@ class View(ABC):
         return ref
 
     @abstractmethod
-    def find(
-        self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
-    ) -> Found:
-        """The documents *plan* matches under *request*'s filters: how many, the best
-        *needed* of them in *sort* order ("relevance": tiers, then score; "newest",
-        "oldest": by date, undated last), and their facet counts ("year", "author",
-        "place", "source"). With plan.every_word, only the documents that satisfy all of
-        those Needs; if none does, those holding the most of their terms (relaxed). Past
-        *deadline* it answers with what it has and sets deadline.passed."""
+    def find(self, search: Search, deadline: Deadline) -> Found:
+        """What *search* (search.algebra) asks: the documents its selection holds (their
+        total, their facet counts) and the first search.top of them in its order
+        ("relevance": by its ranking; "newest", "oldest": by date, undated last), the
+        first search.skip of those as (None, None). Past *deadline* it answers with what
+        it has and sets deadline.passed."""
 
     @abstractmethod
-    def count(self, plan: Plan, request: SearchRequest) -> int:
-        """How many documents *plan* matches under *request*'s filters (find's total)."""
-
-    @abstractmethod
-    def holding(self, need: Need) -> int:
-        """How many documents satisfy *need* (every live document counted once)."""
+    def count(self, node: Node) -> int:
+        """How many live documents a node of search.algebra holds."""
 
     @abstractmethod
     def stored(self, ref) -> dict:

@@ -1,8 +1,8 @@
 """One index generation as one thread reads it: the Whoosh backend's View.
 
-Matching, filters, facets and tiers are boolean arrays over document numbers
-(docsets.py), ranking is BM25F over posting arrays (bm25.py); a document is referred to
-by its Whoosh document number.
+The nodes of a Search (search.algebra) are boolean arrays over document numbers
+(docsets.py): selections, filters, facets and boosts; ranking is BM25F over posting
+arrays (bm25.py); a document is referred to by its Whoosh document number.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import numpy as np
 from whoosh.scoring import BM25F
 
 from ..articles.dates import AFTER_EVERY_DATE
+from ..search.algebra import AllOf, AnyOf, AtLeast, Dated, Everything, Field, Not, Ranking, Search
 from ..search.engine import VOCABULARY_SECONDS, Found, View
-from ..search.plan import TIER, Need, Plan
-from ..search.request import Deadline, SearchRequest
+from ..search.plan import Need
+from ..search.request import Deadline
 from ..search.results import FACETS
 from ..search.vocabulary import Vocabulary
 from . import bm25, storage
@@ -110,95 +111,68 @@ class GenerationView(View):
         (rest,) = column_values(self.reader, "body_rest", ref, 1)
         return zlib.decompress(rest).decode("utf-8") if rest else ""
 
-    def holding(self, need: Need) -> int:
-        return int(np.count_nonzero(self.sets.need(need) & self.sets.everything()))
+    def count(self, node) -> int:
+        return int(np.count_nonzero(self.docs(node) & self.sets.everything()))
 
-    def count(self, plan: Plan, request: SearchRequest) -> int:
-        docs, _ = self.selected(plan, request)
-        return int(np.count_nonzero(docs))
-
-    def find(
-        self, plan: Plan, request: SearchRequest, sort: str, needed: int, deadline: Deadline
-    ) -> Found:
-        docs, relaxed = self.selected(plan, request)
-        if sort == "relevance":
-            ranked = self.ranked(plan, docs, needed, deadline)
+    def find(self, search: Search, deadline: Deadline) -> Found:
+        docs = self.docs(search.select) & self.sets.everything()
+        if search.order == "relevance":
+            ranked = self.ranked(search.ranking, docs, search.top, deadline)
         else:
-            ranked = [(d, None) for d in self.by_date(docs, sort == "newest")[:needed]]
-        counts = {name: self.sets.counts(name, docs) for name in FACETS}
-        return Found(int(np.count_nonzero(docs)), ranked, counts, relaxed)
-
-    def selected(self, plan: Plan, request: SearchRequest) -> tuple[np.ndarray, bool]:
-        """(the live documents the query finds under the request's filters, whether a
-        short query's words were relaxed)."""
-        docs = self.filtered(self.matching(plan), request)
-        if not plan.every_word:
-            return docs, False
-        every = docs.copy()
-        for need in plan.every_word:
-            every &= self.sets.need(need)
-        if every.any() or not docs.any():
-            return every, False
-        return self.most_words(plan.every_word, docs), True
-
-    def most_words(self, needs: list[Need], docs: np.ndarray) -> np.ndarray:
-        """The documents of *docs* holding the most of the words of *needs* (any form)."""
-        held = np.zeros(self.sets.size, np.int32)
-        for need in needs:
-            for term in need.each():
-                held += self.sets.need(term)
-        most = int(held[docs].max())
-        return docs & (held == most)
+            ranked = [(d, None) for d in self.by_date(docs, search.order == "newest")[: search.top]]
+        ranked[: search.skip] = [(None, None)] * min(search.skip, len(ranked))
+        counts = {name: self.sets.counts(name, docs) for name in search.facets}
+        return Found(int(np.count_nonzero(docs)), ranked, counts)
 
     # --- sets of documents --------------------------------------------------------------
 
-    def matching(self, plan: Plan) -> np.ndarray:
-        """Every document the query matches: the total and the facets count them all."""
+    def docs(self, node) -> np.ndarray:
+        """The documents of a node of search.algebra (deleted ones too: callers keep the
+        live ones, sets.everything())."""
         sets = self.sets
-        if not plan.alternatives:
-            docs = sets.everything()  # an empty query, or exclusions only
-        else:
-            matched = []
-            for alternative in plan.alternatives:
-                found = sets.everything()
-                for need in filter(None, [alternative.recall, *alternative.needs]):
-                    found = found & sets.need(need)
-                matched.append(found)
-            docs = np.logical_or.reduce(matched)
-        for need in plan.excluded:
-            docs = docs & ~sets.need(need)
-        return docs
-
-    def filtered(self, docs: np.ndarray, request: SearchRequest) -> np.ndarray:
-        """The documents that also pass the request's filters (the same set when none)."""
-        sets = self.sets
-        for name in ("author", "source", "place"):
-            if value := getattr(request, name):
-                docs = docs & sets.term(name, value)
-        low, high = request.dates()
-        if low is not None or high is not None:  # undated documents never pass
-            low, high = low or 1, high or AFTER_EVERY_DATE - 1
-            dates = sets.dates()
-            docs = docs & (dates >= low) & (dates <= high)
-        return docs
+        match node:
+            case Need():
+                return sets.need(node)
+            case AllOf(children):
+                found = self.docs(children[0]).copy()
+                for child in children[1:]:
+                    found &= self.docs(child)
+                return found
+            case AnyOf(children):
+                return np.logical_or.reduce([self.docs(child) for child in children])
+            case AtLeast(least, children):
+                held = np.zeros(sets.size, np.int32)
+                for child in children:
+                    held += self.docs(child)
+                return held >= least
+            case Not(child):
+                return ~self.docs(child)
+            case Everything():
+                return sets.everything()
+            case Field(name, value):
+                return sets.term(name, value)
+            case Dated(low, high):
+                dates = sets.dates()
+                return (dates >= low) & (dates <= high)
+        raise TypeError(f"not a node of search.algebra: {node!r}")
 
     # --- orders -------------------------------------------------------------------------
 
-    def ranked(self, plan: Plan, docs, needed: int, deadline: Deadline) -> list:
-        """The best *needed* documents, as (docnum, score), tiers first; partial if time runs out.
+    def ranked(self, ranking: Ranking, docs, needed: int, deadline: Deadline) -> list:
+        """The best *needed* documents, as (docnum, score); partial if time runs out.
 
-        Every document the scoring terms reach gets its BM25F score (bm25.py); a tier adds
-        TIER per tier above the last, so the order is tier, then score, and scores go down
-        the list as the order does. Matching documents no term scores come last, newest first.
+        Every document the scoring terms reach gets its BM25F score (bm25.py), plus each
+        boost whose documents hold it and the ranking's base; scores go down the list as
+        the order does. Matching documents nothing scores come last, newest first.
         """
         if needed <= 0 or not docs.any() or deadline.expired():
             return []
-        terms = [(fieldname(t.field, t.representation), t.text, t.boost) for t in plan.scoring]
+        terms = [(fieldname(t.field, t.representation), t.text, t.boost) for t in ranking.terms]
         # A long query (a question, most of whose words no document holds) gets BM25+'s
         # floor and weighs its words again by how many of the best documents hold each.
         # A short one is ranked by tiers first: it keeps Whoosh's BM25F, which reads
         # shorter documents first (and makes shorter snippets).
-        if plan.long:
+        if ranking.long:
             keys, cut = self.scorer.scores(
                 terms, deadline.expired, delta=bm25.DELTA, local=bm25.LOCAL_K
             )
@@ -207,15 +181,10 @@ class GenerationView(View):
         if cut:
             deadline.passed = True
         keys = np.round(keys, 4)
-        if len(plan.alternatives) == 1:
-            layers = [[self.sets.need(n) for n in layer] for layer in plan.alternatives[0].tiers]
-            placed = self.sets.empty()  # in a better tier already
-            for rank, layer in enumerate(layers):
-                inside = ~placed
-                for members in layer:
-                    inside &= members
-                keys[inside] += TIER * (len(layers) - rank)
-                placed |= inside
+        for boost in ranking.boosts:
+            keys[self.docs(boost.node)] += boost.weight
+        if ranking.base:
+            keys[docs] += ranking.base
         # postings hold deleted documents too (a replaced or deleted one stays in its
         # segment until a merge): only the documents found, all live, are ranked
         reached = (keys > 0) & docs

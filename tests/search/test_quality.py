@@ -11,9 +11,8 @@ from indexer.articles.parse import parse
 from indexer.indexing.stored import MARKED_CHARS, decode_spans
 from indexer.language.analysis import analyse
 from indexer.language.text import fold
-from indexer.search.plan import plan
+from indexer.search.plan import TIER, plan
 from indexer.search.query import parse as parse_query
-from indexer.whoosh.view import TIER
 
 from ..conftest import BACKENDS, CORPUS
 
