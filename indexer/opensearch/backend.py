@@ -84,27 +84,33 @@ class OpenSearchBackend(Backend):
 
     def view(self) -> ClusterView:
         """The current thread's view, reopened when the alias has moved or a write or an
-        update has changed the index (ClusterView carries over what it can): looked at
-        every reload_seconds, and at once after this process wrote."""
+        update has changed the index (ClusterView carries over what it can). The alias
+        is looked at every reload_seconds and at once after this process wrote; the
+        writes also at the start of each request (Backend.hold: one realtime GET), so
+        that what a view keeps (its suggestions of new words, pair counts, corrections)
+        follows every write answered before."""
         local = self._local
         held = getattr(local, "held", None)
         if held is not None:
             return held
+        holding = getattr(local, "holding", False)
         now = time.monotonic()
         view = getattr(local, "view", None)
-        if (
+        alias_due = (
             view is None
             or now - local.checked >= self.reload_seconds
             or local.checked <= self._changed_at
-        ):
-            index = self.current()
+        )
+        if alias_due or holding:
+            index = self.current() if alias_due else view.index
             stamp = self.stamp(index)
             if view is None or index != view.index or stamp != view.stamp:
                 table = self.table(index)
                 view = ClusterView(self.cluster, self.alias, index, table, stamp, view)
                 local.view = view
-            local.checked = now
-        if getattr(local, "holding", False):
+            if alias_due:
+                local.checked = now
+        if holding:
             local.held = view
         return view
 

@@ -39,6 +39,19 @@ class ClusterLexicon:
             fresh._keywords = dict(self._keywords)
         return fresh
 
+    def grown(self, name: str) -> dict[str, int]:
+        """How many more documents hold each value of the vocabulary field *name* now
+        than when this lexicon (or the one it was renewed from) read it: the words of the
+        documents written since."""
+        with self._lock:
+            before = self._keywords.get(name)
+        if before is None:
+            return {}  # never read: what is read now is all there is
+        now = read_field(self.cluster, self.index, name)
+        return {
+            value: n - before.get(value, 0) for value, n in now.items() if n > before.get(value, 0)
+        }
+
     def keyword(self, name: str) -> dict[str, int]:
         """Every value of the vocabulary field *name* and how many documents hold it."""
         with self._lock:

@@ -95,6 +95,9 @@ class ClusterView(View):
             time.sleep(0.2)  # a node went away mid-search: its shards' copies answer next
         return answer
 
+    def recent_words(self, field: str) -> dict[str, int]:
+        return self.vocabulary.lexicon.grown("vocab_tw" if field == "title" else "vocab_w")
+
     def documents(self) -> int:
         return self.cluster.request("GET", path(self.index, "_count"))["count"]
 

@@ -63,6 +63,20 @@ def variants(letter: str, alphabet: str) -> list[str]:
     return [letter, *found]
 
 
+class Recent:
+    """The words of the documents written since a vocabulary was read, weighed as
+    Completions weighs the vocabulary's (a title's words TITLE_WEIGHT times)."""
+
+    def __init__(self, title: dict[str, int], body: dict[str, int]):
+        weights: dict[str, float] = {}
+        for term, df in title.items():
+            weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * df
+        for term, df in body.items():
+            weights[term] = weights.get(term, 0.0) + df
+        entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
+        self.entries = (entries, [key for key, _, _ in entries])
+
+
 class Completions:
     """Completions over one index's vocabulary; *analyse* is the index's analysis."""
 
@@ -92,20 +106,22 @@ class Completions:
                 self._keys = [key for key, _, _ in entries]
             return self._entries
 
-    def words_starting(self, typed: str) -> list[tuple[float, str]]:
+    def words_starting(self, typed: str, recent: Recent | None = None) -> list[tuple[float, str]]:
         """(weight, word) of the words whose folded form begins as *typed* folds, and
-        that agree with the marks typed, if any ("báo bắ" is not "bảo ban")."""
-        entries, key = self.entries(), fold(typed)
+        that agree with the marks typed, if any ("báo bắ" is not "bảo ban"); the words
+        of *recent* documents, written since the vocabulary was read, added."""
+        key = fold(typed)
         marked = has_diacritics(typed)
-        start = bisect.bisect_left(self._keys, key)
-        found = []
-        for folded, weight, term in entries[start : start + SCANNED]:
-            if not folded.startswith(key):
-                break
-            if marked and not _agrees(term, typed):
-                continue
-            found.append((-weight, term))
-        return found
+        found: dict[str, float] = {}
+        for entries, keys in ((self.entries(), self._keys), recent.entries if recent else ([], [])):
+            start = bisect.bisect_left(keys, key)
+            for folded, weight, term in entries[start : start + SCANNED]:
+                if not folded.startswith(key):
+                    break
+                if marked and not _agrees(term, typed):
+                    continue
+                found[term] = found.get(term, 0.0) - weight
+        return [(weight, term) for term, weight in found.items()]
 
     def following(self, before: str, typed: str) -> list[tuple[float, str]]:
         """(weight, syllable) of the syllables that follow *before* in the index and begin
@@ -148,10 +164,11 @@ class Completions:
                 self._whole.clear()
         return shares
 
-    def complete(self, text: str, limit: int = 8) -> list[str]:
+    def complete(self, text: str, limit: int = 8, recent: Recent | None = None) -> list[str]:
         """Complete the last word of *text* to a whole word of the index, diacritics or
         not: "to ch" -> "tổ chức", "ban to chuc tr" -> "Ban Tổ chức Trung ương". Words
-        typed with Telex's or VNI's keys are read as meant ("ddoongf" -> "đồng")."""
+        typed with Telex's or VNI's keys are read as meant ("ddoongf" -> "đồng"). The
+        words of *recent* documents count too."""
         words = text.split()
         if not words or text[-1:].isspace() or not any(c.isalnum() for c in words[-1]):
             return []
@@ -168,7 +185,7 @@ class Completions:
             before = shown or [normalize_syllable(w) for w in head]
             ranked.append((-1, 0.0, [*before, self.keyed(last)]))
         for typed in typings:
-            ranked += self._ranked(head, typed, contexts, shown)
+            ranked += self._ranked(head, typed, contexts, shown, recent)
         ranked.sort(key=lambda item: (item[0], item[1]))
         found: dict[str, str] = {}  # folded -> the suggestion
         as_typed = [normalize_syllable(w) for w in words]
@@ -181,14 +198,14 @@ class Completions:
                 break
         return list(found.values())
 
-    def _ranked(self, head: list[str], typed: str, contexts, shown) -> list:
+    def _ranked(self, head: list[str], typed: str, contexts, shown, recent=None) -> list:
         """(tier, -weight, words) of every completion of *typed* after *head*."""
         ranked = []
         if len(shown) == len(head):  # one syllable a word: the typed text may begin a name
             words = [*head, typed]
             for size in range(min(3, len(words)), 1, -1):
                 tail = " ".join(normalize_syllable(w) for w in words[-size:])
-                for weight, term in self.words_starting(tail):
+                for weight, term in self.words_starting(tail, recent):
                     ranked.append((0, -weight, [*shown[: len(words) - size], *term.split()]))
         for before, syllable, known in contexts:  # what follows the words before, whole
             for weight, after in self.following(syllable, typed):
@@ -197,7 +214,7 @@ class Completions:
                     ranked.append((0 if known else 1, -weight * share, [*before, *word]))
         if not ranked:  # nothing follows the words before: the last word alone, after them
             before = shown or [normalize_syllable(w) for w in head]
-            for weight, term in self.words_starting(typed):
+            for weight, term in self.words_starting(typed, recent):
                 ranked.append((2, -weight, [*before, *term.split()]))
         return ranked
 

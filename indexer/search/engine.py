@@ -26,7 +26,7 @@ from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
 from . import answer
 from .algebra import Node, Search
-from .complete import Completions
+from .complete import Completions, Recent
 from .correct import Correction, correct
 from .plan import Need
 from .request import Deadline, SearchRequest, check_query
@@ -72,6 +72,7 @@ class View(ABC):
         self._restored: dict[tuple, list[str] | None] = {}
         self._corrected: dict[str, Correction | None] = {}
         self._decoded: OrderedDict[tuple, tuple[Spans, Terms]] = OrderedDict()
+        self._recent: Recent | None = None
 
     def adopt(self, previous: View) -> None:
         """Take over the vocabulary of *previous* (a view of an earlier commit of the same
@@ -113,6 +114,19 @@ class View(ABC):
                 self.vocabulary, run, text, self.restore(run), self.standing
             )
         return self._corrected[text]
+
+    def complete(self, prefix: str, limit: int) -> list[str]:
+        """Completions of *prefix* from the vocabulary, and from the words of documents
+        written since it was read (recent_words): what a reader writes is suggested at
+        once."""
+        if self._recent is None:
+            self._recent = Recent(self.recent_words("title"), self.recent_words("body"))
+        return self.completions.complete(prefix, limit, self._recent)
+
+    def recent_words(self, field: str) -> dict[str, int]:
+        """The words of *field* ("title", "body") of the documents written since the
+        vocabulary was read, and how many of them hold each (none, by default)."""
+        return {}
 
     def standing(self, pairs: list[str]) -> bool:
         """Does some document hold every one of *pairs* of syllables ("tổ chức")?"""
@@ -220,7 +234,7 @@ class Backend(ABC):
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""
         check_query(prefix)
-        return self.reading(lambda view: view.completions.complete(prefix, limit))
+        return self.reading(lambda view: view.complete(prefix, limit))
 
     def documents(self) -> int:
         """How many documents the index holds."""

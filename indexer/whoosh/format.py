@@ -272,9 +272,9 @@ def block_bytes(info, ids, weights, values, lengths, fixed, as_byte, last: bool)
     return _INT.pack(-size if last else size) + header + data
 
 
-def lexicon_frequencies(reader, fieldname: str, prefix: str = "") -> dict[str, int]:
+def lexicon_frequencies(reader, fieldname: str, prefix: str = "", kept=None) -> dict[str, int]:
     """Every term of *fieldname* (beginning with *prefix*), in order, and how many
-    documents hold it.
+    documents hold it (with *kept*, a test of a segment reader: in those it keeps).
 
     Each segment's lexicon is read in order on its own and the counts added up. Whoosh's
     MultiReader.iter_field looks every term of the merged lexicon up in every segment
@@ -284,7 +284,7 @@ def lexicon_frequencies(reader, fieldname: str, prefix: str = "") -> dict[str, i
     if fieldname not in reader.schema:
         return counts
     for leaf, _ in reader.leaf_readers():
-        if fieldname not in leaf.indexed_field_names():
+        if fieldname not in leaf.indexed_field_names() or (kept and not kept(leaf)):
             continue
         terms = leaf.iter_prefix(fieldname, prefix) if prefix else leaf.iter_field(fieldname)
         for term, info in terms:

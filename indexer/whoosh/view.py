@@ -24,6 +24,7 @@ from ..search.results import FACETS
 from ..search.vocabulary import Vocabulary
 from . import bm25, storage
 from .analyzers import table_of
+from .carry import segment_key
 from .columns import column_values
 from .docsets import DocSets
 from .format import lexicon_frequencies
@@ -70,6 +71,8 @@ class GenerationView(View):
         self.sets = DocSets(self.searcher, self.scorer.postings)
         super().__init__(table_of(self.index.schema), Vocabulary(Lexicon(self.reader)))
         self.opened = time.monotonic()  # when its vocabulary was read
+        # the segments its vocabulary was read from (a new commit's are recent_words)
+        self.read_from = {segment_key(leaf) for leaf, _ in self.reader.leaf_readers()}
         if previous is not None and previous.marker[0] == marker[0]:
             self.scorer.carry(previous.scorer)
             self.sets.carry(previous.sets)
@@ -77,6 +80,7 @@ class GenerationView(View):
                 self.adopt(previous)
                 previous.vocabulary.lexicon = Lexicon(self.reader)  # its counts: of now
                 self.opened = previous.opened
+                self.read_from = previous.read_from
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # files of a removed generation may be gone
@@ -100,6 +104,12 @@ class GenerationView(View):
 
     def documents(self) -> int:
         return self.reader.doc_count()
+
+    def recent_words(self, field: str) -> dict[str, int]:
+        def recent(leaf) -> bool:
+            return segment_key(leaf) not in self.read_from
+
+        return lexicon_frequencies(self.reader, fieldname(field, "words"), kept=recent)
 
     def lookup(self, doc_id: str):
         return self.searcher.document_number(id=doc_id)
