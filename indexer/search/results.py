@@ -8,6 +8,7 @@ named in JSON_PROPERTIES is added, and a field's `doc` (its metadata) describes 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -118,11 +119,12 @@ class Document(DocumentInfo):
     PAGE_ONLY: typing.ClassVar[tuple[str, ...]] = ("title_html", "paragraphs", "shown_chars")
 
 
-def json_fields(cls) -> list[str]:
+@functools.cache
+def json_fields(cls) -> tuple[str, ...]:
     """The names of the JSON form of a result class, in order."""
     page_only = getattr(cls, "PAGE_ONLY", ())
     names = [f.name for f in dataclasses.fields(cls) if f.name not in page_only]
-    return names + list(getattr(cls, "JSON_PROPERTIES", {}))
+    return (*names, *getattr(cls, "JSON_PROPERTIES", {}))
 
 
 def to_json(result) -> dict:
@@ -152,7 +154,7 @@ def schema(cls) -> dict:
         if "doc" in meta:
             found["description"] = meta["doc"]
         properties[name] = found
-    return {"type": "object", "required": json_fields(cls), "properties": properties}
+    return {"type": "object", "required": list(json_fields(cls)), "properties": properties}
 
 
 SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
