@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -110,6 +112,23 @@ def serving_corpus(folder: Path, **options):
     build(folder / "index", [ROOT / "corpus"], workers=1, quiet=True)
     with serving(folder / "index", **options) as base:
         yield base
+
+
+def call_json(base: str, method: str, path: str, body=None, token=None,
+              content_type: str = "application/json") -> tuple[int, dict]:  # fmt: skip
+    """(status, JSON answer) of one request to the server at *base*; *body*: bytes, or an
+    object sent as JSON; *token*: a bearer token."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 RUNNING: dict[str, subprocess.Popen] = {}  # the servers of serving(), by base URL

@@ -8,10 +8,7 @@ requests for the document, and suggestions for the beginning of its word (which 
 title's words always are).
 """
 
-import json
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,6 +17,7 @@ import pytest
 from indexer.opensearch.backend import OpenSearchBackend
 
 from ..conftest import BACKENDS, CORPUS
+from ..servers import call_json as call
 from ..servers import serving, serving_corpus
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -30,21 +28,6 @@ WRITES = 200
 DELETES = 50
 READS = 20
 CLIENTS = 4
-
-
-def call(base: str, method: str, path: str, body=None, token=None):
-    """(status, JSON answer) of one request."""
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def word(number: int) -> str:

@@ -7,9 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 
@@ -18,7 +16,7 @@ from indexer.whoosh.apply import journal_of, pending
 from indexer.whoosh.build import build
 
 from ..conftest import CORPUS, ROOT
-from ..servers import environment, killed, serving
+from ..servers import call_json, environment, killed, serving
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -28,18 +26,8 @@ VISIBLE_WITHIN = 15.0  # seconds a test waits for a write to be seen (bench/ mea
 
 
 def call(base, method, path, body=None, content_type="application/json", token=TOKEN):
-    """(status, JSON answer) of one request."""
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", content_type)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    """(status, JSON answer) of one request, with the newsroom's token unless told."""
+    return call_json(base, method, path, body, token, content_type)
 
 
 def search_ids(base, q: str, per_page: int = 50) -> list[str]:
