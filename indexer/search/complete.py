@@ -63,17 +63,25 @@ def variants(letter: str, alphabet: str) -> list[str]:
     return [letter, *found]
 
 
+def offered(title: dict[str, int], body: dict[str, int]) -> list[tuple[str, float, str]]:
+    """The words offered of those of titles and bodies (how many documents hold each), as
+    (folded, -weight, word) in folded order: every title word, TITLE_WEIGHT times; a body
+    word in COMPLETION_MIN_DF documents or more, or in a title."""
+    weights: dict[str, float] = {}
+    for term, df in title.items():
+        weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * df
+    for term, df in body.items():
+        if df >= COMPLETION_MIN_DF or term in weights:
+            weights[term] = weights.get(term, 0.0) + df
+    return sorted((fold(term), -weight, term) for term, weight in weights.items())
+
+
 class Recent:
-    """The words of the documents written since a vocabulary was read, weighed as
-    Completions weighs the vocabulary's (a title's words TITLE_WEIGHT times)."""
+    """The words of the documents written since a vocabulary was read, offered as the
+    vocabulary's are (a word a rebuilt index would not offer is not offered now either)."""
 
     def __init__(self, title: dict[str, int], body: dict[str, int]):
-        weights: dict[str, float] = {}
-        for term, df in title.items():
-            weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * df
-        for term, df in body.items():
-            weights[term] = weights.get(term, 0.0) + df
-        entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
+        entries = offered(title, body)
         self.entries = (entries, [key for key, _, _ in entries])
 
 
@@ -94,14 +102,9 @@ class Completions:
         """Every offered word as (folded, -weight, word), in folded order."""
         with self._lock:
             if self._entries is None:
-                weights: dict[str, float] = {}
-                for term, df in self.vocabulary.words("title").items():
-                    weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * df
-                for term, df in self.vocabulary.words("body").items():
-                    if df >= COMPLETION_MIN_DF or term in weights:
-                        weights[term] = weights.get(term, 0.0) + df
-                entries = sorted((fold(term), -weight, term) for term, weight in weights.items())
-                self._words = {term for term in weights if " " in term}
+                vocabulary = self.vocabulary
+                entries = offered(vocabulary.words("title"), vocabulary.words("body"))
+                self._words = {term for _, _, term in entries if " " in term}
                 self._entries = entries
                 self._keys = [key for key, _, _ in entries]
             return self._entries

@@ -288,3 +288,12 @@ def test_the_words_before_are_read_once_while_a_word_is_typed(seeds, monkeypatch
     assert typed[1][0] == "hội nghị tổ chức"  # the words before as read, even alone
     heads = [run.folded for run in calls if run.folded == ["hoi", "nghi"]]
     assert len(heads) == 1  # "hoi nghi" restored once, for both
+
+
+def test_words_written_since_the_vocabulary_are_offered_as_a_rebuild_would():
+    from indexer.search.complete import Recent
+
+    entries, _ = Recent({"bão lũ": 1}, {"mưa": 1, "ngập": 2, "bão lũ": 1}).entries
+    # a title's word, and a body's word in two documents; not one body alone holds
+    assert [term for _, _, term in entries] == ["bão lũ", "ngập"]
+    assert [weight for _, weight, _ in entries] == [-4.0, -2.0]  # title 3 + body 1
