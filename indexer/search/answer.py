@@ -40,7 +40,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     parsed = parse(request.q)
     correction = view.correction(parsed.alternatives[0][0].text) if parsed.plain else None
     plan, sort, found = _found(view, parsed, request, deadline)
-    searched_as = None
+    searched_as, read_total = None, None
     if (
         correction
         and correction.gain >= SEARCH_GAIN
@@ -49,6 +49,8 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     ):
         read = parse(correction.text)
         read_plan, read_sort, read_found = _found(view, read, request, deadline)
+        if not deadline.passed:  # whole: what _finds_more would count again
+            read_total = read_found.total
         as_typed = 0 if found.relaxed else found.total
         little = correction.stands or read_found.total >= LITTLE * as_typed
         finds = read_found.total and (not read_found.relaxed or not found.total)
@@ -66,7 +68,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     suggestion = None
     if request.q.strip():
         suggestion = (
-            _finds_more(view, correction, found, request)
+            _finds_more(view, correction, found, request, read_total)
             or didyoumean.suggestion(view, parsed)
             or (None if found.total else didyoumean.plain_words(view, parsed, request))
         )
@@ -110,13 +112,16 @@ def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
     return plan, sort, found
 
 
-def _finds_more(view, correction, found, request: SearchRequest) -> str | None:
-    """The correction's text, when it finds more documents than the query as typed."""
+def _finds_more(view, correction, found, request: SearchRequest, total=None) -> str | None:
+    """The correction's text, when it finds more documents than the query as typed
+    (*total*: how many it finds, when searched already)."""
     if correction is None:
         return None
     as_typed = 0 if found.relaxed else found.total
-    plan = make_plan(parse(correction.text), view.analyse, view.restore)
-    return correction.text if algebra.total(plan, request, view.count) > as_typed else None
+    if total is None:
+        plan = make_plan(parse(correction.text), view.analyse, view.restore)
+        total = algebra.total(plan, request, view.count)
+    return correction.text if total > as_typed else None
 
 
 def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
