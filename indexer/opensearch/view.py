@@ -169,9 +169,8 @@ def _facets(names) -> dict:
     """The aggregations counting the documents found by each facet of *names*: every
     year, newest first; the commonest FACET_SIZE values of the others."""
     year = {"terms": {"field": "year", "size": YEARS, "order": {"_key": "desc"}}}
-    size = {"terms": {"size": FACET_SIZE}}
     return {
-        name: year if name == "year" else {"terms": {**size["terms"], "field": name}}
+        name: year if name == "year" else {"terms": {"field": name, "size": FACET_SIZE}}
         for name in names
     }
 
