@@ -184,9 +184,9 @@ class Completions:
         contexts = self.contexts(" ".join(head)) if head else []
         shown = contexts[0][0] if contexts else []  # the words before, as read
         ranked: list[tuple[int, float, list[str]]] = []  # (tier, -weight, words)
-        if last != self.keyed(last):  # a whole syllable typed with keys: first, as read
+        if (meant := self.keyed(last)) != last:  # a whole syllable typed with keys: first
             before = shown or [normalize_syllable(w) for w in head]
-            ranked.append((-1, 0.0, [*before, self.keyed(last)]))
+            ranked.append((-1, 0.0, [*before, meant]))
         for typed in typings:
             ranked += self._ranked(head, typed, contexts, shown, recent)
         ranked.sort(key=lambda item: (item[0], item[1]))
