@@ -4,9 +4,10 @@ The web app and the command line call a Backend: `search`, `document`, `suggest`
 `documents` and `warm` to read, `build`, `update` and `stats` to write, and `write`,
 `task` and `applied` for the writes that come over HTTP (indexing.writes). Everything
 every backend shares is above this seam, in this package: the query's parse and plan,
-marks and snippets from stored spans, suggestions, request and result types. A backend
-supplies Views, each one consistent reading of its index, that answer a plan with
-documents (`View.find`) and give back what was stored of them (`View.stored`).
+marks and snippets from stored spans, suggestions, request and result types, and what a
+search means (search.algebra). A backend supplies Views, each one consistent reading of
+its index, that answer a Search with documents (`View.find`, `View.count`) and give back
+what was stored of them (`View.stored`).
 """
 
 from __future__ import annotations
