@@ -71,7 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         if parameter.name == "q":
             command.add_argument("query", nargs="*", help=parameter.help)
         elif parameter.name == "sort":
-            command.add_argument("--sort", default=parameter.default, choices=SORTS)
+            command.add_argument("--sort", choices=SORTS, help="default: VNSEARCH_DEFAULT_SORT")
+        elif parameter.kind == "boolean" and parameter.default:
+            flag = f"--no-{parameter.name}"
+            command.add_argument(
+                flag, dest=parameter.name, action="store_false", help=parameter.help
+            )
         elif parameter.kind == "boolean":
             command.add_argument(f"--{parameter.name}", action="store_true", help=parameter.help)
         else:
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             print(json.dumps(backend.stats(), ensure_ascii=False, indent=2))
             return 0
-        return _search(backend, args)
+        return _search(backend, args, config.search_defaults())
     except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -149,14 +154,14 @@ def _terminal(html: str, bold: bool) -> str:
     return unescape(text)
 
 
-def _search(backend, args) -> int:
+def _search(backend, args, defaults: dict) -> int:
     from .search.request import InvalidRequest, SearchRequest
     from .search.results import to_json
 
     params = {p.name: getattr(args, p.name) for p in PARAMETERS if p.name != "q"}
     params["q"] = " ".join(args.query)
     try:
-        result = backend.search(SearchRequest.from_params(params))
+        result = backend.search(SearchRequest.from_params(params, defaults))
     except InvalidRequest as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2

@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from .search.request import MAX_HALF_LIFE, SORTS
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -103,6 +105,22 @@ SETTINGS = (
         "seconds a search may take; past it the answer is partial and says so",
     ),
 )
+SETTINGS += (
+    Setting(
+        "default_sort",
+        "VNSEARCH_DEFAULT_SORT",
+        str,
+        "relevance",
+        "the sort of a search that names none: relevance, fresh, newest or oldest",
+    ),
+    Setting(
+        "half_life_days",
+        "VNSEARCH_HALF_LIFE_DAYS",
+        float,
+        90.0,
+        "days after which sort=fresh halves an article's score (a search's half_life)",
+    ),
+)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 BACKENDS = ("whoosh", "opensearch")
 ALIAS = "vnsearch"  # the OpenSearch alias when the index setting is left at its default
@@ -138,7 +156,20 @@ class Settings:
                 f"VNSEARCH_BACKEND (--backend) must be one of {', '.join(BACKENDS)},"
                 f" not {values['backend']!r}"
             )
+        if values["default_sort"] not in SORTS:
+            raise SettingError(
+                f"VNSEARCH_DEFAULT_SORT must be one of {', '.join(SORTS)},"
+                f" not {values['default_sort']!r}"
+            )
+        if not 0 < values["half_life_days"] <= MAX_HALF_LIFE:
+            raise SettingError(
+                f"VNSEARCH_HALF_LIFE_DAYS must be above 0 and at most {MAX_HALF_LIFE:,.0f}"
+            )
         return cls(values)
+
+    def search_defaults(self) -> dict[str, Any]:
+        """What a search that names no sort or half_life gets (search.request)."""
+        return {"sort": self.default_sort, "half_life": self.half_life_days}
 
     def __getattr__(self, name: str) -> Any:
         try:

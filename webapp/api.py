@@ -1,4 +1,5 @@
-"""The JSON API: /healthz, /api/search, /api/documents/<id>, /api/suggest, /api/openapi.json."""
+"""The JSON API: /healthz, /api/search, /api/documents/<id> (and its /related),
+/api/suggest, /api/openapi.json."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
-from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, SearchRequest
+from indexer.search.related import MAX_RELATED, RELATED
+from indexer.search.request import NAMES, PARAMETERS, InvalidRequest
 from indexer.search.results import to_json
 
-from .engine import error, get_engine
+from .engine import error, get_engine, search_request
 from .openapi import SPEC
 
 blueprint = Blueprint("api", __name__)
@@ -39,14 +41,14 @@ def health():
 @blueprint.get("/api/search")
 def search():
     _single_valued()
-    result = get_engine().search(SearchRequest.from_params(request.args))
+    result = get_engine().search(search_request(request.args))
     return jsonify(to_json(result))
 
 
 @blueprint.post("/api/search")
 def search_posted():
     """The same search, its parameters in a JSON object: for queries too long for a URL."""
-    result = get_engine().search(SearchRequest.from_params(_json_parameters()))
+    result = get_engine().search(search_request(_json_parameters()))
     return jsonify(to_json(result))
 
 
@@ -78,6 +80,9 @@ def _json_parameters() -> dict:
         if kinds[name] == "boolean" and isinstance(value, bool):
             params[name] = "true" if value else "false"
             continue
+        if kinds[name] == "number" and isinstance(value, float):
+            params[name] = repr(value)
+            continue
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise InvalidRequest(f"invalid_{name}", f"{name} must be a string or an integer")
         params[name] = str(value)
@@ -87,6 +92,18 @@ def _json_parameters() -> dict:
 @blueprint.get("/api/documents/<id:doc_id>")
 def document(doc_id: str):
     found = get_engine().document(doc_id, request.args.get("q", ""))
+    if found is None:
+        return error(404, "not_found", f"no document with id {doc_id!r}")
+    return jsonify(to_json(found))
+
+
+@blueprint.get("/api/documents/<id:doc_id>/related")
+def related(doc_id: str):
+    _single_valued("limit")
+    text = request.args.get("limit", "")
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 3):
+        raise InvalidRequest("invalid_limit", f"limit must be between 1 and {MAX_RELATED}")
+    found = get_engine().related(doc_id, int(text) if text else RELATED)
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}")
     return jsonify(to_json(found))
@@ -104,9 +121,9 @@ def openapi():
     return jsonify(SPEC)
 
 
-def _single_valued() -> None:
+def _single_valued(*names: str) -> None:
     """A parameter given twice is ambiguous: refuse it rather than guess."""
-    for name in NAMES:
+    for name in names or NAMES:
         if len(request.args.getlist(name)) > 1:
             raise InvalidRequest(
                 "repeated_parameter", f"parameter {name!r} was given more than once"

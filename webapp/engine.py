@@ -14,13 +14,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from indexer import open_backend
 from indexer.indexing.errors import IndexBusy, IndexNotFound
 from indexer.search.engine import Backend
-from indexer.search.request import InvalidRequest
+from indexer.search.request import InvalidRequest, SearchRequest
 from indexer.settings import Settings
 
 
 def init_app(app, settings: Settings) -> None:
     """Make the app's backend and register what ends a request and the error handlers."""
     app.extensions["engine"] = open_backend(settings)
+    app.extensions["search_defaults"] = settings.search_defaults()
     app.teardown_request(release)
     app.register_error_handler(InvalidRequest, invalid_request)
     app.register_error_handler(IndexNotFound, no_index)
@@ -36,6 +37,11 @@ def get_engine() -> Backend:
         backend.hold()
         g.engine = backend
     return g.engine
+
+
+def search_request(params) -> SearchRequest:
+    """A search request of *params*, with the server's default sort and half_life."""
+    return SearchRequest.from_params(params, current_app.extensions["search_defaults"])
 
 
 def release(_exc=None) -> None:

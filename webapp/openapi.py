@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from indexer.search.request import MAX_FILTER, MAX_PER_PAGE, MAX_QUERY, PARAMETERS, SORTS
-from indexer.search.results import Document, Hit, SearchResult, schema
+from indexer.search.related import MAX_RELATED, RELATED
+from indexer.search.request import (
+    MAX_FILTER,
+    MAX_HALF_LIFE,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    PARAMETERS,
+    SORTS,
+)
+from indexer.search.results import Document, Hit, Ranked, Related, SearchResult, Similar, schema
 
 from . import openapi_writes as writes
 
@@ -50,7 +58,14 @@ def _search_schemas() -> dict[str, dict]:
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "sort": {"type": "string", "enum": list(SORTS)},
+        "half_life": {
+            "type": "number",
+            "exclusiveMinimum": True,
+            "minimum": 0,
+            "maximum": MAX_HALF_LIFE,
+        },
         "verbatim": {"type": "boolean"},
+        "collapse": {"type": "boolean"},
     }
     found = {}
     for parameter in PARAMETERS:
@@ -184,6 +199,40 @@ SPEC = {
                 },
             }
         },
+        "/api/documents/{id}/related": {
+            "get": {
+                "summary": "The articles related to a document: those sharing its most"
+                " distinctive words and word pairs, one a story, fresher first among near ties",
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "description": "The document id, URL-encoded",
+                        "schema": {"type": "string"},
+                    },
+                    _query(
+                        "limit",
+                        f"How many articles, 1 to {MAX_RELATED}",
+                        {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_RELATED,
+                            "default": RELATED,
+                        },
+                    ),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The related articles, best first",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Related"}}
+                        },
+                    },
+                    **_errors("400", "404", "503"),
+                },
+            }
+        },
         "/api/suggest": {
             "get": {
                 "summary": "Autocomplete for the word being typed, insensitive to diacritics",
@@ -223,6 +272,9 @@ SPEC = {
             "Facet": _FACET,
             "SearchResult": schema(SearchResult),
             "Document": schema(Document),
+            "Similar": schema(Similar),
+            "Ranked": schema(Ranked),
+            "Related": schema(Related),
         }
     },
 }

@@ -15,15 +15,20 @@ from indexer.search.request import (
     MAX_PER_PAGE,
     MAX_QUERY,
     InvalidRequest,
-    SearchRequest,
     date_bound,
 )
 
-from .engine import get_engine
+from .engine import get_engine, search_request
 
 blueprint = Blueprint("pages", __name__)
+RELATED_SHOWN = 5  # articles under "Tin liên quan"
 
-SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+SORT_LABELS = {
+    "relevance": "Liên quan nhất",
+    "fresh": "Liên quan và mới",
+    "newest": "Mới nhất",
+    "oldest": "Cũ nhất",
+}
 FACET_LABELS = {"year": "Năm", "place": "Địa phương", "author": "Tác giả", "source": "Nguồn"}
 FILTER_LABELS = {
     "date_from": "Từ ngày",
@@ -31,6 +36,7 @@ FILTER_LABELS = {
     "author": "Tác giả",
     "place": "Địa phương",
     "source": "Nguồn",
+    "story": "Cùng tin",
 }
 
 
@@ -53,6 +59,9 @@ MESSAGES = {
     "invalid_author": "Tên tác giả dài quá.",
     "invalid_place": "Tên địa phương dài quá.",
     "invalid_source": "Tên nguồn dài quá.",
+    "invalid_story": "Mã tin dài quá.",
+    "invalid_half_life": "Chu kỳ bán rã phải là số ngày lớn hơn 0.",
+    "invalid_collapse": "Tham số collapse phải là true hoặc false.",
 }
 
 
@@ -148,8 +157,7 @@ def index():
         "error": None,
     }
     try:
-        search_request = SearchRequest.from_params(request.args)
-        context["result"] = get_engine().search(search_request)
+        context["result"] = get_engine().search(search_request(request.args))
     except InvalidRequest as exc:
         context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
@@ -186,4 +194,6 @@ def document(doc_id: str):
         back_url = url_for("pages.index") + "?" + back
     else:
         back_url = url_for("pages.index", q=q) if q else url_for("pages.index")
-    return render_template("document.html", doc=found, q=q, back_url=back_url)
+    shown = get_engine().related(doc_id, RELATED_SHOWN)
+    related = shown.related if shown else []
+    return render_template("document.html", doc=found, q=q, back_url=back_url, related=related)

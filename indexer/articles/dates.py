@@ -136,3 +136,19 @@ def key_day(key: int) -> str:
     """The day of a date key as ISO text: 202312312359 -> "2023-12-31"."""
     day = key // 10**4
     return f"{day // 10**4:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+
+
+def key_days(key: int | None) -> float | None:
+    """Days from 1970-01-01 to a date key's minute (what freshness decays by); None when
+    it is undated or no calendar date. 197001020600 -> 1.25"""
+    if not is_dated(key):
+        return None
+    day, minutes = divmod(key, 10**4)
+    try:
+        when = date(day // 10**4, day // 100 % 100, day % 100)
+    except ValueError:
+        return None
+    return (when - EPOCH).days + (minutes // 100 * 60 + minutes % 100) / 1440
+
+
+EPOCH = date(1970, 1, 1)

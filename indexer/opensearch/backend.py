@@ -22,7 +22,7 @@ from ..language.analysis import VERSION
 from ..search.engine import Backend
 from . import build, vocabulary, writes
 from .client import Cluster, ClusterError, path
-from .mapping import VOCABULARY
+from .mapping import FIELDS, VOCABULARY
 from .view import ClusterView
 
 RELOAD_SECONDS = 1.0
@@ -73,7 +73,7 @@ class OpenSearchBackend(Backend):
         if index not in self._tables:
             answer = self.cluster.request("GET", path(index, "_mapping"))
             meta = answer[index]["mappings"].get("_meta", {})
-            if meta.get("analysis") != VERSION:
+            if meta.get("analysis") != VERSION or meta.get("fields", 1) != FIELDS:
                 raise IndexNeedsRebuild(
                     f"the index {self.alias!r} was built by another version of vnsearch:"
                     f" rebuild it with `python -m indexer build --backend opensearch"

@@ -11,6 +11,7 @@ document says who holds the alias.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -21,10 +22,12 @@ from ..indexing import parallel
 from ..indexing.errors import IndexNotFound
 from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
+from ..indexing.stories import Stories
 from ..language.abbreviations import Abbreviations
 from . import locks
 from .client import ClusterError, path
 from .mapping import VOCABULARY, document, mappings, settings
+from .stories import Indexed, with_story
 from .vocabulary import Counts
 from .vocabulary import index_of as vocabulary_index
 
@@ -57,7 +60,8 @@ class BulkJob(parallel.Job):
             lines = json.dumps(action) + "\n" + json.dumps(source, ensure_ascii=False) + "\n"
             chars = len(article.title) + len(article.body)
             vocabulary = {name: source.get(name, []) for name in VOCABULARY}
-            answers.append((article.id, lines.encode("utf-8"), chars, vocabulary))
+            signature = base64.b64decode(source.get("minhash", ""))
+            answers.append((article.id, lines.encode("utf-8"), chars, vocabulary, signature))
         return answers
 
 
@@ -115,8 +119,10 @@ def forget(backend, index: str, ids: list[str], counts: Counts) -> None:
 def send(backend, run: Run, records, table, index: str, workers: int, counts: Counts,
           replacing: bool = False) -> None:  # fmt: skip
     """Make documents of *records* in worker processes and bulk them, in order, counting
-    their vocabulary."""
+    their vocabulary, each in its story (*replacing*: found among the live index's too)."""
     bulk = Bulk(backend, run, counts, index, replacing)
+    indexed = Indexed(backend.cluster, index) if replacing else None
+    assigner = Stories(indexed) if indexed else Stories()
     sent = []
 
     def groups():
@@ -127,14 +133,17 @@ def send(backend, run: Run, records, table, index: str, workers: int, counts: Co
     for kind, answers in parallel.run(BulkJob(table, index), groups(), workers):
         if kind != "batch":
             continue
+        if indexed:
+            indexed.ask([answer[4] for answer in answers if not isinstance(answer, Problem)])
         for record, answer in zip(sent.pop(0), answers):
             if isinstance(answer, Problem):
                 run.problem(answer)
                 continue
-            doc_id, lines, chars, vocabulary = answer
+            doc_id, lines, chars, vocabulary, signature = answer
             number = run.counted()
             run.added_at(number, doc_id, record.where, chars, run.serial_of(number))
             counts.add(vocabulary)
+            lines = with_story(lines, assigner.assign(doc_id, signature))
             bulk.add(doc_id, lines, record.where)
     bulk.send()
 

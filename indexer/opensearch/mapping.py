@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import base64
 
-from ..articles.dates import UNDATED, date_key, key_year
+from ..articles.dates import UNDATED, date_key, key_days, key_year
 from ..articles.parse import Article
+from ..indexing import stories
 from ..indexing.stored import STORED_TEXT, encode_spans, encode_terms, marked
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import REPRESENTATIONS, VERSION, Analysis, analyse
@@ -30,6 +31,7 @@ SUFFIXES = dict(zip(REPRESENTATIONS, ("w", "s", "f", "b")))
 TEXT_FIELDS = ("title", "body")
 PHRASES = ("syllables", "folded")  # the representations whose positions are read
 VOCABULARY = ("vocab_s", "vocab_w", "vocab_tw", "names")
+FIELDS = 2  # the version of these fields (in _meta): 2 stories and freshness
 
 
 def fieldname(field: str, representation: str) -> str:
@@ -71,6 +73,11 @@ def mappings(table: Abbreviations) -> dict:
         "terms": {"type": "object", "enabled": False},
         "date": {"type": "keyword", "index": False},
         "date_key": {"type": "long"},
+        "day": {"type": "double"},  # days from 1970 (articles.dates.key_days): freshness
+        # its story (indexing/stories.py), its LSH band keys and MinHash signature (base64)
+        "story": {"type": "keyword"},
+        "bands": {"type": "keyword"},
+        "minhash": {"type": "binary"},
         "year": {"type": "keyword"},
         "author": {"type": "keyword"},
         "source": {"type": "keyword"},
@@ -87,7 +94,7 @@ def mappings(table: Abbreviations) -> dict:
             properties[fieldname(field, representation)] = {**terms, "index_options": options}
     return {
         "dynamic": "strict",
-        "_meta": {"abbreviations": table.source, "analysis": VERSION},
+        "_meta": {"abbreviations": table.source, "analysis": VERSION, "fields": FIELDS},
         "_source": {"excludes": []},
         "properties": properties,
     }
@@ -98,6 +105,7 @@ def document(article: Article, record_hash: str, origin: str, table: Abbreviatio
     title = analyse(article.title, table)
     body = analyse(article.body, table)
     key = date_key(article.date) or UNDATED
+    signature = stories.signature(body.words)
     doc = {
         "id": article.id,
         "hash": record_hash,
@@ -110,6 +118,9 @@ def document(article: Article, record_hash: str, origin: str, table: Abbreviatio
         "terms": {"title": _stored(title, "terms"), "body": _stored(body, "terms")},
         "date": article.date,
         "date_key": key or None,  # absent when undated: sorted last either way
+        "day": key_days(key),
+        "bands": stories.bands(signature),
+        "minhash": base64.b64encode(signature).decode("ascii"),
         "year": key_year(key),
         "author": article.author,
         "source": article.source,

@@ -81,18 +81,42 @@ def node(found) -> dict:
     raise TypeError(f"not a node of search.algebra: {found!r}")
 
 
-def scoring(ranking: Ranking) -> list[dict]:
-    """What ranks the matching documents: the weighted terms (BM25 per field, summed) and
-    each boost, a constant score (ranking.base is added to the scores that come back)."""
+# freshness: the score of the terms times 0.5 ** (age / half_life), an undated document
+# as old as the oldest
+DECAY = (
+    "double day = doc['day'].size() == 0 ? params.oldest : doc['day'].value;"
+    " return Math.pow(0.5, (params.newest - day) / params.half_life);"
+)
+
+
+def scoring(ranking: Ranking, half_life=None, days=(0.0, 0.0)) -> list[dict]:
+    """What ranks the matching documents: the weighted terms (BM25 per field, summed;
+    with *half_life* decayed by age, *days* the newest and oldest day) and each boost, a
+    constant score (ranking.base is added to the scores that come back)."""
     found = []
     for weighted in ranking.terms:
         name = fieldname(weighted.field, weighted.representation)
         found.append({"term": {name: {"value": term(weighted.text), "boost": weighted.boost}}})
+    if half_life is not None and found:
+        newest, oldest = days
+        params = {"newest": newest, "oldest": oldest, "half_life": half_life}
+        decay = {"script": {"source": DECAY, "params": params}}
+        found = [
+            {
+                "function_score": {
+                    "query": {"bool": {"should": found}},
+                    "script_score": decay,
+                    "boost_mode": "multiply",
+                }
+            }
+        ]
     for boost in ranking.boosts:
         found.append({"constant_score": {"filter": node(boost.node), "boost": boost.weight}})
     return found
 
 
-def search(asked: Search) -> dict:
-    """The whole query of a search: what it matches and how it ranks."""
-    return {"bool": {"filter": [node(asked.select)], "should": scoring(asked.ranking)}}
+def search(asked: Search, days=None) -> dict:
+    """The whole query of a search: what it matches and how it ranks (*days*: the newest
+    and the oldest document's, for freshness)."""
+    should = scoring(asked.ranking, asked.half_life, days or (0.0, 0.0))
+    return {"bool": {"filter": [node(asked.select)], "should": should}}

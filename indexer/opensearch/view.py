@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
+from ..indexing.stories import SIMILAR_SHOWN
 from ..search.algebra import Search
 from ..search.engine import VOCABULARY_SECONDS, Found, View
 from ..search.request import Deadline
@@ -28,7 +29,8 @@ WHOLE_STATISTICS_BELOW = 10_000
 YEARS = 200
 SHOWN = ["*"]
 LEFT_OUT = ["body_rest", *(f"{f}_{s}" for f in ("title", "body") for s in "wsfb")]
-LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f"]
+LEFT_OUT += ["vocab_s", "vocab_w", "vocab_tw", "names", "author_f", "place_f", "bands", "minhash"]
+EXACT_STORIES = 40_000  # stories counted exactly up to this many (cardinality's threshold)
 
 
 class Ref(NamedTuple):
@@ -58,6 +60,7 @@ class ClusterView(View):
         self.index = index  # the concrete index: a rebuild moves the alias to another
         self.stamp = stamp
         self._held: int | None = None
+        self._days: tuple[float, float] | None = None
         super().__init__(table, Vocabulary(ClusterLexicon(cluster, index)))
         self.opened = time.monotonic()  # when its vocabulary was read
         if (
@@ -101,6 +104,9 @@ class ClusterView(View):
     def documents(self) -> int:
         return self.cluster.request("GET", path(self.index, "_count"))["count"]
 
+    def documents_known(self) -> int:
+        return self.documents_held()
+
     def documents_held(self) -> int:
         """How many documents the index held when this view first asked."""
         if self._held is None:
@@ -111,9 +117,18 @@ class ClusterView(View):
         body = {"query": query.node(node)}
         return self.cluster.request("POST", path(self.index, "_count"), body)["count"]
 
+    def days(self) -> tuple[float, float]:
+        """The days (from 1970) of the newest and the oldest dated document."""
+        if self._days is None:
+            aggs = {"newest": {"max": {"field": "day"}}, "oldest": {"min": {"field": "day"}}}
+            answer = self._search({"size": 0, "aggs": aggs})["aggregations"]
+            self._days = (answer["newest"]["value"] or 0.0, answer["oldest"]["value"] or 0.0)
+        return self._days
+
     def find(self, search: Search, deadline: Deadline) -> Found:
+        days = self.days() if search.half_life is not None else None
         body = {
-            "query": query.search(search),
+            "query": query.search(search, days),
             "from": search.skip,
             "size": max(search.top - search.skip, 0),
             "track_total_hits": True,
@@ -121,16 +136,37 @@ class ClusterView(View):
             "aggs": _facets(search.facets),
             "sort": _order(search.order),
         }
+        if search.collapse:
+            body["collapse"] = {
+                "field": "story",
+                "inner_hits": {
+                    "name": "similar",
+                    "size": SIMILAR_SHOWN + 1,
+                    "_source": False,
+                    "sort": _order(search.order),
+                },
+            }
+            body["aggs"]["stories"] = {
+                "cardinality": {"field": "story", "precision_threshold": EXACT_STORIES}
+            }
         answer = self._search(body, deadline)
         if answer.get("timed_out"):
             deadline.passed = True
         ranked: list[tuple[object, float | None]] = [(None, None)] * search.skip
+        aggregations = answer.get("aggregations", {})
+        counts = {name: _buckets(aggregations[name]) for name in search.facets}
+        found = Found(answer["hits"]["total"]["value"], ranked, counts)
         for hit in answer["hits"]["hits"]:
             score = hit.get("_score") if search.order == "relevance" else None
             score = None if score is None else score + search.ranking.base
             ranked.append((Ref(hit["_id"], hit["_source"]), _rounded(score)))
-        counts = {name: _buckets(answer["aggregations"][name]) for name in search.facets}
-        return Found(answer["hits"]["total"]["value"], ranked, counts)
+            if search.collapse:
+                inner = hit["inner_hits"]["similar"]["hits"]
+                others = [h["_id"] for h in inner["hits"] if h["_id"] != hit["_id"]]
+                found.similar[hit["_id"]] = (inner["total"]["value"] - 1, others[:SIMILAR_SHOWN])
+        if search.collapse:
+            found.stories = aggregations["stories"]["value"]
+        return found
 
     def key(self, ref: Ref) -> str:
         return ref.id

@@ -6,14 +6,18 @@ Selection nodes (each a set of live documents):
 
 - `Need` (search.plan): terms of a representation in some fields: all, any, a phrase;
 - `AllOf(children)`, `AnyOf(children)`, `AtLeast(k, children)`, `Not(child)`, `Everything()`;
-- `Field(name, value)`: a keyword field (author, place, source) holds the value;
+- `Field(name, value)`: a keyword field (author, place, source, story) holds the value;
 - `Dated(low, high)`: the date key within bounds (undated documents never pass).
 
 A `Ranking` scores the selected documents: BM25F over weighted terms (Weighted), plus
 `Boost(weight, node)` for each boost whose node holds the document (a short query's
 tiers), plus `base` for every document. A `Search` says what the caller wants back, in
 the manner of tantivy's collectors: the total, the facet counts, and the `top` documents
-by score or by date after `skip` of them (those skipped are not fetched).
+by score or by date after `skip` of them (those skipped are not fetched); with
+`half_life`, each document's BM25F part of the score decays by its age (the boosts, a
+short query's tiers, do not: freshness orders within a tier); with `collapse`, one
+document a story (the first in the order), the rest of its story found beside it, the
+total and facets still counting documents.
 
 `search(plan, request)` builds the Search of a plan; `relax(plan, request, count)` the
 Search of a short query none of whose documents holds every word: those holding the
@@ -23,6 +27,7 @@ decided here and nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..articles.dates import AFTER_EVERY_DATE
@@ -59,7 +64,7 @@ class Everything:
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # a keyword field: "author", "place", "source"
+    name: str  # a keyword field: "author", "place", "source", "story"
     value: str
 
 
@@ -94,6 +99,10 @@ class Search:
     top: int = 0  # how many documents in order, counted from the first
     skip: int = 0  # of those, how many come back unfetched (a page further down)
     facets: tuple[str, ...] = FACETS
+    # fresh: the BM25F part times 0.5 ** (age / half_life), age in days before the newest
+    # document of the index (an undated one as old as the oldest)
+    half_life: float | None = None
+    collapse: bool = False  # one document a story: top and skip count stories
 
 
 def all_of(nodes: list) -> Node:
@@ -121,9 +130,9 @@ def matching(plan: Plan) -> Node:
 
 
 def filters(request: SearchRequest) -> list[Node]:
-    """The request's author, place, source and dates."""
+    """The request's author, place, source, story and dates."""
     found: list[Node] = []
-    for name in ("author", "place", "source"):
+    for name in ("author", "place", "source", "story"):
         if value := getattr(request, name):
             found.append(Field(name, value))
     low, high = request.dates()
@@ -166,15 +175,21 @@ def ranking(plan: Plan, strict: bool) -> Ranking:
 
 
 def search(plan: Plan, request: SearchRequest, sort: str, needed: int, skip: int = 0) -> Search:
-    """The Search of *plan* under *request*: its *needed* first documents in *sort* order,
-    the first *skip* of them unfetched."""
+    """The Search of *plan* under *request*: its *needed* first documents (or stories)
+    in *sort* order ("fresh": relevance decayed by age), the first *skip* unfetched."""
+    ranked = sort in RANKED
     return Search(
         selection(plan, request),
-        ranking(plan, bool(plan.every_word)) if sort == "relevance" else Ranking(),
-        sort,
+        ranking(plan, bool(plan.every_word)) if ranked else Ranking(),
+        "relevance" if ranked else sort,
         needed,
         min(skip, needed),
+        half_life=request.half_life if sort == "fresh" else None,
+        collapse=request.collapse,
     )
+
+
+RANKED = ("relevance", "fresh")  # the sorts by score
 
 
 def total(plan: Plan, request: SearchRequest, count) -> int:
@@ -201,6 +216,4 @@ def relaxed(plan: Plan, request: SearchRequest, count) -> int | None:
 def relax(asked: Search, plan: Plan, request: SearchRequest, least: int) -> Search:
     """*asked* again, for the documents holding at least *least* of the words."""
     ranked = ranking(plan, strict=False) if asked.order == "relevance" else Ranking()
-    return Search(
-        selection(plan, request, least), ranked, asked.order, asked.top, asked.skip, asked.facets
-    )
+    return dataclasses.replace(asked, select=selection(plan, request, least), ranking=ranked)

@@ -16,7 +16,7 @@ from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
 from .query import Query, parse
 from .request import Deadline, SearchRequest
-from .results import FACET_SIZE, FACETS, Document, Hit, SearchResult
+from .results import FACET_SIZE, FACETS, Document, Hit, SearchResult, Similar
 from .snippets import mark, snippet
 
 SNIPPET_PLACES = 24  # places of each word a snippet chooses its passages among
@@ -65,6 +65,10 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     page = ranked[request.start : request.start + request.per_page]
     # Past the time limit the rest of the page comes unmarked (the answer says partial).
     hits = [hit(view, ref, score, [] if deadline.expired() else units) for ref, score in page]
+    if request.collapse:
+        for found_hit, (ref, _) in zip(hits, page):
+            more, ids = found.similar.get(view.key(ref), (0, []))
+            found_hit.similar = Similar(more, ids)
     suggestion = None
     if request.q.strip():
         suggestion = (
@@ -82,6 +86,8 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         facets=facets(found.counts),
         suggestion=suggestion,
         sort=sort,
+        collapse=request.collapse,
+        stories=found.stories if request.collapse else None,
         partial=deadline.passed,
         relaxed=found.relaxed,
         filters=request.filters(),
@@ -94,7 +100,7 @@ def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
     short query none of whose documents holds every word finds those holding the most."""
     plan = make_plan(parsed, view.analyse, view.restore)
     sort = request.sort
-    if sort == "relevance" and not plan.scoring:
+    if sort in algebra.RANKED and not plan.scoring:
         sort = "newest"  # nothing to rank by: an empty query, or filters only
     needed = request.page * request.per_page
     skip = request.start
@@ -150,6 +156,7 @@ def info(stored: dict, units: list[Unit]) -> dict:
         "source": stored.get("source"),
         "place": stored.get("place", []),
         "url": stored.get("url"),
+        "story": stored.get("story") or stored["id"],
     }
 
 

@@ -25,13 +25,13 @@ from ..indexing.stored import Spans, Terms, decode_spans
 from ..indexing.writes import Op
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import Analysis, analyse
-from . import answer
+from . import answer, related
 from .algebra import Node, Search
 from .complete import Completions, Recent
 from .correct import Correction, correct
 from .plan import Need
-from .request import Deadline, SearchRequest, check_query
-from .results import Document, SearchResult
+from .request import Deadline, InvalidRequest, SearchRequest, check_query
+from .results import Document, Related, SearchResult
 from .vocabulary import Vocabulary
 
 # What View.stored returns of a document: the article's fields and, per text field
@@ -56,6 +56,10 @@ class Found:
     ranked: list[tuple[object, float | None]]  # (document reference, score), best first
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> count
     relaxed: bool = False  # no document held every word of plan.every_word: these hold most
+    stories: int | None = None  # collapsed: how many stories the documents found make
+    # collapsed: for the key (View.key) of each ranked document, how many more documents
+    # of its story were found, and the ids of the first SIMILAR_SHOWN of them in order
+    similar: dict[object, tuple[int, list[str]]] = field(default_factory=dict)
 
 
 class View(ABC):
@@ -178,6 +182,10 @@ class View(ABC):
     def lookup(self, doc_id: str):
         """The reference of the document with *doc_id*, or None."""
 
+    def documents_known(self) -> int:
+        """How many documents the index holds, as this view last asked (cheap)."""
+        return self.documents()
+
     @abstractmethod
     def documents(self) -> int:
         """How many documents the index holds."""
@@ -231,6 +239,15 @@ class Backend(ABC):
         """Return a whole document, its text marked where *q* matches, or None."""
         check_query(q)
         return self.reading(lambda view: answer.document(view, doc_id, q))
+
+    def related(self, doc_id: str, limit: int = related.RELATED) -> Related | None:
+        """The articles related to *doc_id* (1 to related.MAX_RELATED of them), or None
+        when there is no such article."""
+        if not 1 <= limit <= related.MAX_RELATED:
+            raise InvalidRequest(
+                "invalid_limit", f"limit must be between 1 and {related.MAX_RELATED}"
+            )
+        return self.reading(lambda view: related.related(view, doc_id, limit, self.time_limit))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for the word being typed, insensitive to diacritics."""

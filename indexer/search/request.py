@@ -18,14 +18,16 @@ MAX_QUERY = 1000  # characters
 MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # page * per_page: deeper pages are refused, as every engine does
 MAX_FILTER = 200  # characters of an author, place or source filter
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "fresh", "newest", "oldest")
+HALF_LIFE = 90.0  # days: the default of half_life (VNSEARCH_HALF_LIFE_DAYS sets a server's)
+MAX_HALF_LIFE = 36_500.0
 
 
 class Parameter(NamedTuple):
     """One request parameter: its name, JSON type, default and a line of help."""
 
     name: str
-    kind: str  # "string", "integer" or "boolean"
+    kind: str  # "string", "integer", "number" or "boolean"
     default: str | int | bool | None
     help: str
 
@@ -40,7 +42,28 @@ PARAMETERS = (
     ),
     Parameter("page", "integer", 1, "the page of results, from 1"),
     Parameter("per_page", "integer", 10, f"results a page, 1 to {MAX_PER_PAGE}"),
-    Parameter("sort", "string", "relevance", f"one of: {', '.join(SORTS)}"),
+    Parameter(
+        "sort",
+        "string",
+        "relevance",
+        f"one of: {', '.join(SORTS)}; fresh: relevance times 0.5 ** (age in days / half_life),"
+        " age counted from the newest article (undated ones as old as the oldest), the"
+        " ranking tiers first (VNSEARCH_DEFAULT_SORT sets a server's default)",
+    ),
+    Parameter(
+        "half_life",
+        "number",
+        HALF_LIFE,
+        "days after which sort=fresh halves an article's score, above 0 and at most"
+        f" {MAX_HALF_LIFE:,.0f} (VNSEARCH_HALF_LIFE_DAYS sets a server's default)",
+    ),
+    Parameter(
+        "collapse",
+        "boolean",
+        True,
+        "true: one hit per story (near-copies of one article), the best-ranked, with the"
+        " others in its similar; false: every article",
+    ),
     Parameter(
         "date_from",
         "string",
@@ -51,6 +74,7 @@ PARAMETERS = (
     Parameter("author", "string", None, "only articles by this author (exact)"),
     Parameter("place", "string", None, "only articles about this province or city (exact)"),
     Parameter("source", "string", None, "only articles of this newspaper (exact)"),
+    Parameter("story", "string", None, "only the articles of this story (a hit's story id)"),
     Parameter(
         "verbatim",
         "boolean",
@@ -60,7 +84,7 @@ PARAMETERS = (
     ),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
-FILTERS = ("date_from", "date_to", "author", "place", "source")  # what narrows the results
+FILTERS = ("date_from", "date_to", "author", "place", "source", "story")  # what narrows the results
 KEPT = tuple(name for name in NAMES if name != "page")  # what a new page of results keeps
 
 
@@ -81,21 +105,29 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     sort: str = "relevance"
+    half_life: float = HALF_LIFE
+    collapse: bool = True
     date_from: str | None = None
     date_to: str | None = None
     author: str | None = None
     place: str | None = None
     source: str | None = None
+    story: str | None = None
     verbatim: bool = False
 
     @classmethod
-    def from_params(cls, params) -> SearchRequest:
-        """Build and validate a request from a mapping of strings (a query string)."""
+    def from_params(cls, params, defaults: dict | None = None) -> SearchRequest:
+        """Build and validate a request from a mapping of strings (a query string);
+        *defaults* (by name) replace the parameters' own (a server's sort, half_life)."""
         values = {}
         for parameter in PARAMETERS:
             value = params.get(parameter.name)
+            default = (defaults or {}).get(parameter.name, parameter.default)
+            parameter = parameter._replace(default=default)
             if parameter.kind == "integer":
                 values[parameter.name] = _integer(value, parameter.name, parameter.default)
+            elif parameter.kind == "number":
+                values[parameter.name] = _number(value, parameter.name, parameter.default)
             elif parameter.kind == "boolean":
                 values[parameter.name] = _boolean(value, parameter.name, parameter.default)
             elif parameter.name == "q":
@@ -119,10 +151,14 @@ class SearchRequest:
             raise InvalidRequest("page_too_deep", f"page × per_page may not exceed {MAX_DEPTH:,}")
         if self.sort not in SORTS:
             raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
+        if not 0 < self.half_life <= MAX_HALF_LIFE:
+            raise InvalidRequest(
+                "invalid_half_life", f"half_life must be above 0 and at most {MAX_HALF_LIFE:,.0f}"
+            )
         low, high = self.dates()
         if low is not None and high is not None and low > high:
             raise InvalidRequest("invalid_date_range", "date_from is after date_to")
-        for name in ("author", "place", "source"):
+        for name in ("author", "place", "source", "story"):
             value = getattr(self, name)
             if value is not None and len(value) > MAX_FILTER:
                 raise InvalidRequest(
@@ -167,6 +203,17 @@ def _integer(value, name: str, default: int) -> int:
             f"invalid_{name}", f"{name} must be a positive integer, not {text[:40]!r}"
         )
     return int(text)
+
+
+def _number(value, name: str, default: float) -> float:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text):
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} must be a positive number, not {text[:40]!r}"
+        )
+    return float(text)
 
 
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")

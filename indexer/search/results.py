@@ -42,12 +42,35 @@ class DocumentInfo:
     source: str | None
     place: list[str]
     url: str | None
+    story: str = field(
+        metadata=_doc(
+            "The story this article belongs to: the id of the first article of which it is a"
+            " near-copy (the same wire story reworded a little), or its own id"
+        )
+    )
 
 
 @dataclass
-class Hit(DocumentInfo):
+class Similar:
+    total: int = field(metadata=_doc("How many more articles of this story the search found"))
+    ids: list[str] = field(metadata=_doc("The first five of them, in the search's order"))
+
+
+@dataclass
+class Ranked(DocumentInfo):
     score: float | None = field(metadata=_doc("null when sorted by date"))
+
+
+@dataclass
+class Hit(Ranked):
     snippet: str = field(metadata=_doc("Escaped text with <mark> around matches"))
+    similar: Similar | None = field(
+        default=None,
+        metadata=_doc(
+            "With collapse (the default), the other articles of this hit's story that the"
+            " search found (story=<story> lists them all); null with collapse=false"
+        ),
+    )
 
 
 @dataclass
@@ -82,6 +105,14 @@ class SearchResult:
         ),
     )
     sort: str = "relevance"
+    collapse: bool = True
+    stories: int | None = field(
+        default=None,
+        metadata=_doc(
+            "With collapse, how many stories the articles found make (one hit each: pages"
+            " count them); total counts articles. null with collapse=false"
+        ),
+    )
     filters: dict[str, str] = field(default_factory=dict)
     relaxed: bool = field(
         default=False,
@@ -102,7 +133,8 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-min(self.total, MAX_DEPTH) // self.per_page))
+        shown = self.total if self.stories is None else self.stories
+        return max(1, -(-min(shown, MAX_DEPTH) // self.per_page))
 
     @property
     def start(self) -> int:
@@ -117,6 +149,17 @@ class Document(DocumentInfo):
     shown_chars: int  # how much of the text the paragraphs hold (all but for a huge one)
 
     PAGE_ONLY: typing.ClassVar[tuple[str, ...]] = ("title_html", "paragraphs", "shown_chars")
+
+
+@dataclass
+class Related:
+    id: str
+    related: list[Ranked] = field(
+        metadata=_doc(
+            "The articles sharing the most distinctive words and word pairs of this one, one"
+            " a story, fresher first among near ties; never this article nor its story's copies"
+        )
+    )
 
 
 @functools.cache

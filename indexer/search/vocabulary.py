@@ -78,6 +78,7 @@ class Vocabulary:
         self._lock = threading.Lock()
         self._by_fold: dict[str, list[tuple[str, int]]] | None = None
         self._names: dict[str, tuple[int, str]] | None = None
+        self._words: dict[str, dict[str, int]] = {}
         self._total = 1
         self._known: dict[str, int] = {}
         self._alphabet = ""
@@ -142,8 +143,11 @@ class Vocabulary:
         return {pair: body[pair] + title[pair] for pair in body}
 
     def words(self, field: str) -> dict[str, int]:
-        """Every pyvi word of a text field and how many documents hold it."""
-        return self.lexicon.frequencies(field, "words")
+        """Every pyvi word of a text field and how many documents hold it (read once)."""
+        with self._lock:
+            if field not in self._words:
+                self._words[field] = self.lexicon.frequencies(field, "words")
+            return self._words[field]
 
     # --- written forms -------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from ..articles.sources import Problem, jsonl_record
 from ..indexing.errors import IndexBusy, IndexNotFound
 from ..indexing.writes import Op, outcome, settle
 from ..language.abbreviations import Abbreviations
-from . import storage
+from . import storage, stories
 from .journal import Journal, Position
 from .schema import build_schema
 from .workers import documents
@@ -102,19 +102,8 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     try:
         puts = _changed(ix, final, outcomes)
         records = [record for _, record in puts.values()]
-        for record, made in documents(records, ix.schema, 1):
-            task, number, op = puts[record.where][0]
-            counts = outcomes[task]["counts"]
-            if isinstance(made, Problem):
-                counts["failed"] += 1
-                failure = {"record": number, "id": op.id, "error": made.message}
-                outcomes[task]["failed"].append(failure)
-                continue
-            doc, _ = made
-            doc["serial"] = f"api:{task}:{number}"
-            writer.delete_by_term("id", doc["id"])
-            writer.add_document(**doc)
-            counts["indexed"] += 1
+        with stories.assigning(ix, path) as assigner:
+            _write(writer, documents(records, ix.schema, 1), puts, outcomes, assigner)
         for doc_id, (task, _, op) in final.items():
             if op.kind == "delete":
                 writer.delete_by_term("id", doc_id)
@@ -141,6 +130,24 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     storage.write_info(path, POSITION, reached, sync=True)
     _merge_small(ix)  # after the outcomes: a writer waiting for them need not wait for it
     return [task.number for task in tasks]
+
+
+def _write(writer, made_all, puts: dict, outcomes: dict, assigner) -> None:
+    """Add the documents made of the puts of a batch, each in its story."""
+    for record, made in made_all:
+        task, number, op = puts[record.where][0]
+        counts = outcomes[task]["counts"]
+        if isinstance(made, Problem):
+            counts["failed"] += 1
+            failure = {"record": number, "id": op.id, "error": made.message}
+            outcomes[task]["failed"].append(failure)
+            continue
+        doc, _ = made
+        doc["serial"] = f"api:{task}:{number}"
+        doc["story"] = assigner.assign(doc["id"], doc.get("minhash", b""))
+        writer.delete_by_term("id", doc["id"])
+        writer.add_document(**doc)
+        counts["indexed"] += 1
 
 
 def _changed(ix, final, outcomes) -> dict:

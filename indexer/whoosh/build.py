@@ -19,8 +19,9 @@ from ..indexing import parallel
 from ..indexing.errors import IndexNotFound
 from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
+from ..indexing.stories import Stories
 from ..language.abbreviations import Abbreviations
-from . import storage
+from . import storage, stories
 from .apply import catch_up, journal_of
 from .schema import TEXT_FIELDS, build_schema
 from .workers import build_segments, documents
@@ -57,7 +58,9 @@ def build(
         try:
             ix = whoosh_index.create_in(building, schema)
             records = run.readable(read(sources, max_bytes))
-            build_segments(ix, building, records, parallel.processes(workers), run, WRITER_MB)
+            signatures = build_segments(
+                ix, building, records, parallel.processes(workers), run, WRITER_MB
+            )
             summary = run.summary
             if summary.indexed == 0 or (strict and (summary.failed or summary.skipped)):
                 shutil.rmtree(building, ignore_errors=True)
@@ -65,6 +68,7 @@ def build(
                 reporter.say(f"nothing was published: {why or 'no document could be indexed'}")
             else:
                 _delete_superseded(ix, run)
+                stories.write_table(building, _stories(run, signatures))
                 # what came over HTTP stays: the journal is applied before publishing
                 catch_up(ix, building, journal_of(index_dir))
                 summary.seconds = time.monotonic() - started
@@ -121,15 +125,18 @@ def update(
         writer = ix.writer(limitmb=WRITER_MB)
         try:
             records = run.changed(run.readable(read(sources, max_bytes)), known)
-            for record, made in documents(records, ix.schema, parallel.processes(workers)):
-                if isinstance(made, Problem):
-                    run.problem(made)
-                    continue
-                doc, chars = made
-                number = run.counted()
-                doc["serial"] = run.serial_of(number)
-                writer.add_document(**doc)
-                run.added_at(number, doc["id"], record.where, chars, doc["serial"])
+            made_all = documents(records, ix.schema, parallel.processes(workers))
+            with stories.assigning(ix, path) as assigner:
+                for record, made in made_all:
+                    if isinstance(made, Problem):
+                        run.problem(made)
+                        continue
+                    doc, chars = made
+                    number = run.counted()
+                    doc["serial"] = run.serial_of(number)
+                    doc["story"] = assigner.assign(doc["id"], doc.get("minhash", b""))
+                    writer.add_document(**doc)
+                    run.added_at(number, doc["id"], record.where, chars, doc["serial"])
             for doc_id, (_, serial, _) in run.added.items():
                 if run.unchanged_later(doc_id) is not None:
                     run.superseded.append(serial)  # the live document stays
@@ -154,6 +161,18 @@ def update(
     run.summary.seconds = time.monotonic() - started
     reporter.close(run.summary)
     return run.summary
+
+
+def _stories(run: Run, signatures: dict[str, bytes]) -> dict[str, str]:
+    """The stories of a build's live articles, assigned in the order of their records:
+    {id: story} of those that are copies."""
+    assigner = Stories()
+    found = {}
+    for doc_id, (_, serial, _) in sorted(run.added.items(), key=lambda item: item[1][0]):
+        story = assigner.assign(doc_id, signatures.get(serial, b""))
+        if story != doc_id:
+            found[doc_id] = story
+    return found
 
 
 def _delete_superseded(ix, run: Run) -> None:

@@ -15,11 +15,12 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
-from ..articles.dates import is_dated, key_year
+from ..articles.dates import is_dated, key_days, key_year
 from ..search.plan import Need
 from . import carry
 from .columns import column_values
 from .schema import fieldname
+from .stories import story_of
 
 # Per-document values made of a column (read once, carried like columns): the column each
 # is made of, and how.
@@ -60,9 +61,11 @@ def _phrase(need: Need) -> wq.Query:
 class DocSets:
     """The documents of terms and Needs, for one searcher (one index generation)."""
 
-    def __init__(self, searcher, postings):
-        """*postings* maps (fieldname, text) to the term's document numbers and weights."""
+    def __init__(self, searcher, postings, stories: dict[str, str] | None = None):
+        """*postings* maps (fieldname, text) to the term's document numbers and weights;
+        *stories*: the stories of the generation's build (whoosh/stories.py)."""
         self.searcher = searcher
+        self.table = stories or {}
         self.postings = postings
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
@@ -158,6 +161,44 @@ class DocSets:
             ranks[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
             self._columns["_id_ranks"] = ranks
         return self._columns["_id_ranks"]
+
+    def ages(self) -> np.ndarray:
+        """Each document's age in days before the newest live document (what freshness
+        decays by); an undated one is as old as the oldest."""
+        if "_ages" not in self._columns:
+            dates = self.dates()
+            keys, where = np.unique(dates, return_inverse=True)
+            days = np.array([key_days(int(k)) or np.nan for k in keys])[where]
+            dated = ~np.isnan(days) & self.everything()
+            newest = days[dated].max() if dated.any() else 0.0
+            oldest = days[dated].min() if dated.any() else 0.0
+            ages = newest - days
+            ages[~dated] = newest - oldest
+            self._columns["_ages"] = ages
+        return self._columns["_ages"]
+
+    def stories(self) -> tuple[np.ndarray, dict[str, int]]:
+        """Each document's story as a number, and the number of each story."""
+        if "_stories" not in self._columns:
+            numbers: dict[str, int] = {}
+            codes = np.empty(self.size, np.int64)
+            own = self.column("story")
+            for docnum, doc_id in enumerate(self.column("id")):
+                story = story_of(doc_id or "", own[docnum], self.table)
+                codes[docnum] = numbers.setdefault(story, len(numbers))
+            self._columns["_stories"] = (codes, numbers)
+        return self._columns["_stories"]
+
+    def story(self, docnum: int) -> str:
+        """The story of a document."""
+        doc_id = self.column("id")[docnum] or ""
+        return story_of(doc_id, self.column("story")[docnum], self.table)
+
+    def of_story(self, story: str) -> np.ndarray:
+        """The set of documents of a story."""
+        codes, numbers = self.stories()
+        number = numbers.get(story)
+        return self.empty() if number is None else codes == number
 
     def years(self) -> list[str | None]:
         """Each document's year ("2023"), or None when it is undated."""

@@ -11,6 +11,7 @@ import zlib
 
 from ..articles.dates import UNDATED, date_key
 from ..articles.sources import Problem, Record, to_article
+from ..indexing import stories
 from ..indexing.stored import STORED_TEXT, encode_spans, encode_terms, marked
 from ..language.analysis import analyse
 from .analyzers import table_of
@@ -64,6 +65,9 @@ class DocumentMaker:
                 if name == "body" or article.title_given:
                     for suffix, value in postings(analysis, self.formats, captions).items():
                         doc[f"{name}_{suffix}"] = value
+                if name == "body":
+                    doc["minhash"] = stories.signature(analysis.words)
+                    doc["bands"] = ",".join(stories.bands(doc["minhash"]))
                 shown = marked(analysis.spans)
                 spans[name] = encode_spans(analysis.spans[:shown])
                 terms[name] = encode_terms(analysis.syllables[:shown])

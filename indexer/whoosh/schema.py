@@ -101,6 +101,11 @@ def build_schema(abbreviations: Abbreviations | None = None) -> fields.Schema:
         place=fields.KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         place_list=fields.COLUMN(columns.VarBytesColumn()),  # b"A|B": facet counts
         url=fields.STORED(),
+        # its story (indexing/stories.py): written by updates and writes; a build's are in
+        # the generation's stories.json (whoosh/stories.py)
+        story=fields.ID(sortable=True),
+        bands=fields.KEYWORD(commas=True, scorable=False, lowercase=False),  # LSH band keys
+        minhash=fields.COLUMN(columns.VarBytesColumn()),  # its MinHash signature
         # the words each document writes capitalised ("Lạng Sơn"), for completions
         names=Names(),
         author_f=fields.TEXT(analyzer=analyzers["f"], phrase=True),  # for author: queries

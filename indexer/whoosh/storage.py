@@ -33,8 +33,8 @@ KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holdi
 # What this version writes, in build.json: a reader refuses another (the schema's
 # fields, the stored fields and the analysis that made the terms must all agree).
 # 2: the layered redesign (analyzers in indexer.whoosh.analyzers); 3: title_given;
-# 4: tone marks placed by rule wherever typed ("vịêt"), Ð (U+00D0) read as Đ
-FORMAT = 4
+# 4: tone marks placed by rule wherever typed ("vịêt"), Ð (U+00D0) read as Đ; 5: stories
+FORMAT = 5
 
 
 def current_path(index_dir: str | Path) -> Path:

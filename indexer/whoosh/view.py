@@ -16,6 +16,7 @@ import numpy as np
 from whoosh.scoring import BM25F
 
 from ..articles.dates import AFTER_EVERY_DATE
+from ..indexing.stories import SIMILAR_SHOWN
 from ..search.algebra import AllOf, AnyOf, AtLeast, Dated, Everything, Field, Not, Ranking, Search
 from ..search.engine import VOCABULARY_SECONDS, Found, View
 from ..search.plan import Need
@@ -29,6 +30,7 @@ from .columns import column_values
 from .docsets import DocSets
 from .format import lexicon_frequencies
 from .schema import fieldname
+from .stories import read_table
 
 
 class Lexicon:
@@ -57,6 +59,28 @@ class Lexicon:
         return lexicon_frequencies(self.reader, "names")
 
 
+class Stories:
+    """The documents found, story by story: the first of each, and the others."""
+
+    def __init__(self, sets: DocSets, docs: np.ndarray, ordered: np.ndarray):
+        """*ordered*: the documents of *docs* by story (by number), each story's in order."""
+        self.story_of = sets.stories()[0]
+        self.ordered = ordered
+        self.codes = self.story_of[ordered]
+        self.starts = np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
+        self.starts = self.starts[self.starts < len(ordered)]
+        self.first = sets.of(ordered[self.starts])
+        self.count = len(self.starts)
+
+    def others(self, docnum: int) -> tuple[int, list[int]]:
+        """How many more documents the story of *docnum* (its first) holds, and the first
+        SIMILAR_SHOWN of them."""
+        code = self.story_of[docnum]
+        start = int(np.searchsorted(self.codes, code))
+        end = int(np.searchsorted(self.codes, code, side="right"))
+        return end - start - 1, self.ordered[start + 1 : min(end, start + 1 + SIMILAR_SHOWN)]
+
+
 class GenerationView(View):
     """One thread's reading of the live index generation of an index directory."""
 
@@ -68,7 +92,7 @@ class GenerationView(View):
         self.searcher = self.index.searcher(weighting=BM25F(B=bm25.B, K1=bm25.K1))
         self.reader = self.searcher.reader()
         self.scorer = bm25.Scorer(self.searcher)
-        self.sets = DocSets(self.searcher, self.scorer.postings)
+        self.sets = DocSets(self.searcher, self.scorer.postings, read_table(marker[0]))
         super().__init__(table_of(self.index.schema), Vocabulary(Lexicon(self.reader)))
         self.opened = time.monotonic()  # when its vocabulary was read
         # the segments its vocabulary was read from (a new commit's are recent_words)
@@ -115,7 +139,7 @@ class GenerationView(View):
         return self.searcher.document_number(id=doc_id)
 
     def stored(self, ref) -> dict:
-        return self.searcher.stored_fields(ref)
+        return {**self.searcher.stored_fields(ref), "story": self.sets.story(ref)}
 
     def rest_of_text(self, ref) -> str:
         (rest,) = column_values(self.reader, "body_rest", ref, 1)
@@ -126,13 +150,27 @@ class GenerationView(View):
 
     def find(self, search: Search, deadline: Deadline) -> Found:
         docs = self.docs(search.select) & self.sets.everything()
-        if search.order == "relevance":
-            ranked = self.ranked(search.ranking, docs, search.top, deadline)
-        else:
-            ranked = [(d, None) for d in self.by_date(docs, search.order == "newest")[: search.top]]
-        ranked[: search.skip] = [(None, None)] * min(search.skip, len(ranked))
-        counts = {name: self.sets.counts(name, docs) for name in search.facets}
-        return Found(int(np.count_nonzero(docs)), ranked, counts)
+        found = Found(int(np.count_nonzero(docs)), [])
+        found.counts = {name: self.sets.counts(name, docs) for name in search.facets}
+        keys = None
+        if search.order == "relevance" and search.top > 0 and docs.any():
+            keys = self.keys(search.ranking, docs, deadline, search.half_life)
+        shown, stories = docs, None
+        if search.collapse:
+            stories = Stories(self.sets, docs, self.within_story(docs, keys, search.order))
+            shown, found.stories = stories.first, stories.count
+        if search.order != "relevance":
+            newest = search.order == "newest"
+            found.ranked = [(d, None) for d in self.by_date(shown, newest)[: search.top]]
+        elif keys is not None:
+            found.ranked = self.ranked(keys, shown, search.top)
+        found.ranked[: search.skip] = [(None, None)] * min(search.skip, len(found.ranked))
+        if stories is not None:
+            ids = self.sets.column("id")
+            for docnum, _ in found.ranked[search.skip :]:
+                more, others = stories.others(docnum)
+                found.similar[docnum] = (more, [ids[d] for d in others])
+        return found
 
     # --- sets of documents --------------------------------------------------------------
 
@@ -159,6 +197,8 @@ class GenerationView(View):
                 return ~self.docs(child)
             case Everything():
                 return sets.everything()
+            case Field("story", value):
+                return sets.of_story(value)
             case Field(name, value):
                 return sets.term(name, value)
             case Dated(low, high):
@@ -168,15 +208,15 @@ class GenerationView(View):
 
     # --- orders -------------------------------------------------------------------------
 
-    def ranked(self, ranking: Ranking, docs, needed: int, deadline: Deadline) -> list:
-        """The best *needed* documents, as (docnum, score); partial if time runs out.
+    def keys(self, ranking: Ranking, docs, deadline: Deadline, half_life: float | None):
+        """Every document's score under *ranking* (those of *docs* hold the base too);
+        with *half_life*, the BM25F part decays by age. Partial if time runs out.
 
         Every document the scoring terms reach gets its BM25F score (bm25.py), plus each
-        boost whose documents hold it and the ranking's base; scores go down the list as
-        the order does. Matching documents nothing scores come last, newest first.
+        boost whose documents hold it and the ranking's base.
         """
-        if needed <= 0 or not docs.any() or deadline.expired():
-            return []
+        if deadline.expired():
+            return None
         terms = [(fieldname(t.field, t.representation), t.text, t.boost) for t in ranking.terms]
         # A long query (a question, most of whose words no document holds) gets BM25+'s
         # floor and weighs its words again by how many of the best documents hold each.
@@ -190,11 +230,18 @@ class GenerationView(View):
             keys, cut = self.scorer.scores(terms, deadline.expired)
         if cut:
             deadline.passed = True
+        if half_life is not None:
+            keys = keys * 0.5 ** (self.sets.ages() / half_life)
         keys = np.round(keys, 4)
         for boost in ranking.boosts:
             keys[self.docs(boost.node)] += boost.weight
         if ranking.base:
             keys[docs] += ranking.base
+        return keys
+
+    def ranked(self, keys: np.ndarray, docs, needed: int) -> list:
+        """The best *needed* documents of *docs* by *keys*, as (docnum, score).
+        Matching documents nothing scores come last, newest first."""
         # postings hold deleted documents too (a replaced or deleted one stays in its
         # segment until a merge): only the documents found, all live, are ranked
         reached = (keys > 0) & docs
@@ -212,6 +259,23 @@ class GenerationView(View):
             rest = docs & ~reached
             scored += [(d, 0.0) for d in self.by_date(rest, True)[: needed - len(scored)]]
         return scored
+
+    def within_story(self, docs, keys, order: str) -> np.ndarray:
+        """The documents of *docs* by story, and in each story in *order* (as ranked():
+        scored ones by key, the others newest first; or by date), ties by id."""
+        chosen = np.flatnonzero(docs)
+        ranks = self.sets.id_ranks()[chosen]
+        dates = self.sets.dates()[chosen]
+        codes = self.sets.stories()[0][chosen]
+        if order == "relevance":
+            scores = np.zeros(len(chosen)) if keys is None else keys[chosen]
+            newest = np.where(scores > 0, 0, dates)
+            sequence = np.lexsort((ranks, -newest, -scores, codes))
+        elif order == "newest":
+            sequence = np.lexsort((ranks, -dates, codes))
+        else:
+            sequence = np.lexsort((ranks, np.where(dates > 0, dates, AFTER_EVERY_DATE), codes))
+        return chosen[sequence]
 
     def by_date(self, docs: np.ndarray, newest: bool) -> list[int]:
         """The documents of *docs*, newest or oldest first; undated ones last."""

@@ -40,8 +40,8 @@ class SegmentJob(parallel.Job):
         self.writer = PostingsWriter(self.ix, _lk=False, limitmb=self.limitmb)
 
     def work(self, numbered: list) -> list:
-        """Per record: ("added", number, id, where, chars, serial) or ("problem", number,
-        problem); and ("segment", segment) whenever the logged postings fill memory."""
+        """Per record: ("added", number, id, where, chars, serial, signature) or ("problem",
+        number, problem); and ("segment", segment) whenever the logged postings fill memory."""
         answers = []
         for number, record in numbered:
             made = self.maker.make(record)
@@ -51,7 +51,8 @@ class SegmentJob(parallel.Job):
             doc, chars = made
             doc["serial"] = f"{self.run_serial}:{number}"
             self.writer.add_document(**doc)
-            answers.append(("added", number, doc["id"], record.where, chars, doc["serial"]))
+            added = (number, doc["id"], record.where, chars, doc["serial"], doc.get("minhash"))
+            answers.append(("added", *added))
         if self.writer.full():
             answers.append(("segment", self.writer.finish_segment()))
             self.writer = PostingsWriter(self.ix, _lk=False, limitmb=self.limitmb)
@@ -61,9 +62,10 @@ class SegmentJob(parallel.Job):
         return self.writer.finish_segment()
 
 
-def build_segments(ix, path: Path, records, workers: int, run: Run, limitmb: int) -> None:
+def build_segments(ix, path: Path, records, workers: int, run: Run, limitmb: int) -> dict:
     """Index *records* into the new index *ix* (at *path*) with *workers* processes, and
-    commit the segments they wrote. *run* keeps the counts and the duplicates."""
+    commit the segments they wrote. *run* keeps the counts and the duplicates. Returns
+    each added record's MinHash signature, by serial."""
     # Every writer keeps its temporary files in one folder; made here, before any of
     # them would race to create it.
     Path(path, TEMPORARY_FOLDER).mkdir(exist_ok=True)
@@ -75,6 +77,7 @@ def build_segments(ix, path: Path, records, workers: int, run: Run, limitmb: int
             number += len(batch)
 
     found: list = []
+    signatures: dict[str, bytes] = {}
     job = SegmentJob(path, run.serial, limitmb)
     for kind, answers in parallel.run(job, numbered(), workers, ordered=False):
         if kind == "finish":
@@ -86,9 +89,11 @@ def build_segments(ix, path: Path, records, workers: int, run: Run, limitmb: int
             elif answer[0] == "problem":
                 run.problem(answer[2])
             else:
-                run.added_at(*answer[1:])
+                run.added_at(*answer[1:6])
+                signatures[answer[5]] = answer[6] or b""
     # The table of contents: the parent's writer (holding the lock) lists the segments.
     SegmentWriterBase(ix).commit_segments(found)
+    return signatures
 
 
 class DocumentJob(parallel.Job):

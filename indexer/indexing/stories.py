@@ -1,0 +1,120 @@
+"""Stories: the near-copies of one article (the same wire story in ten papers) share an id.
+
+Two articles are copies when the Jaccard similarity of their bodies' word 5-shingles
+(pyvi words, as the analysis gives them) is at least SIMILARITY. Each article gets a
+MinHash signature (datasketch's MinHash, NUM_PERM values) and BANDS band keys of ROWS
+values each. The band keys are indexed with the article (the `bands` field of either
+backend) and its signature kept beside it, so that the index itself is the LSH table: an
+article written later asks the index for the articles sharing a band with it, and joins
+the story of the likeliest whose estimated similarity reaches SIMILARITY. A story is
+named by the id of its first article; an article with no copy is its own story.
+
+Why the buckets are index terms and not datasketch's MinHashLSH: its tables live in one
+process's memory (or Redis), while ours must follow the index they describe: a build's
+generation, each write's commit, a snapshot, and the cluster's copy of it.
+
+Why 21 bands of 6 rows: a pair at exactly SIMILARITY shares a band with probability
+1 - (1 - 0.8^6)^21 = 0.998 (at 0.5: 0.28, at 0.3: 0.015), and every candidate is then
+checked by its signatures. datasketch's own choice for 0.8 (9 bands of 13) finds a pair
+at 0.8 four times in ten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from datasketch import MinHash
+
+SIMILARITY = 0.8  # Jaccard similarity of word 5-shingles from which two articles are copies
+SHINGLE = 5  # words a shingle
+BANDS, ROWS = 21, 6
+NUM_PERM = BANDS * ROWS
+SIMILAR_SHOWN = 5  # ids of a hit's story shown with it
+
+
+def _hash(shingle: bytes) -> int:
+    return zlib.crc32(shingle)  # the same in every process (Python's hash() is not)
+
+
+def shingles(words: list[str]) -> list[bytes]:
+    """The word SHINGLE-shingles of a text's words (one shingle of all of fewer words)."""
+    words = [w.lower() for w in words]
+    if len(words) <= SHINGLE:
+        return [" ".join(words).encode("utf-8")] if words else []
+    starts = range(len(words) - SHINGLE + 1)
+    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in starts]
+
+
+def signature(words: list[str]) -> bytes:
+    """The MinHash signature of a text's words, NUM_PERM little-endian uint32 (empty for
+    a text without words: it is no copy of anything)."""
+    found = shingles(words)
+    if not found:
+        return b""
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_hash)
+    minhash.update_batch(found)
+    return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def bands(sig: bytes) -> list[str]:
+    """The band keys of a signature: "band number:hash of its rows"."""
+    if not sig:
+        return []
+    width = ROWS * 4
+    return [
+        f"{b}:{hashlib.blake2b(sig[b * width : (b + 1) * width], digest_size=8).hexdigest()}"
+        for b in range(BANDS)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The similarity two signatures estimate (the share of equal values)."""
+    if not a or not b:
+        return 0.0
+    return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+
+
+class Known(NamedTuple):
+    """An article already indexed: its id, its story, its signature."""
+
+    id: str
+    story: str
+    signature: bytes
+
+
+class Stories:
+    """Story ids for articles in the order they are written.
+
+    *indexed* answers, for band keys, the articles of the index that hold any of them
+    (Known); the articles given to `assign` since are remembered here."""
+
+    def __init__(self, indexed: Callable[[list[str]], list[Known]] = lambda keys: []):
+        self.indexed = indexed
+        self.buckets: dict[str, list[int]] = {}
+        self.written: list[Known] = []
+        self.latest: dict[str, int] = {}  # id -> its last entry in written
+
+    def assign(self, doc_id: str, sig: bytes) -> str:
+        """The story of the article *doc_id* with signature *sig*: the story of the most
+        similar copy written before it (the first of equals), or its own id."""
+        keys = bands(sig)
+        candidates: dict[str, Known] = {k.id: k for k in self.indexed(keys) if k.id != doc_id}
+        for key in keys:
+            for number in self.buckets.get(key, ()):
+                known = self.written[number]
+                if known.id != doc_id and self.latest.get(known.id) == number:
+                    candidates[known.id] = known
+        best, story = SIMILARITY, doc_id
+        for known in candidates.values():
+            score = similarity(sig, known.signature)
+            if score > best or (score == best and story == doc_id):
+                best, story = score, known.story
+        self.latest[doc_id] = len(self.written)
+        for key in keys:
+            self.buckets.setdefault(key, []).append(len(self.written))
+        self.written.append(Known(doc_id, story, sig))
+        return story
