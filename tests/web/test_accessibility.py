@@ -25,7 +25,9 @@ PAGES = {
     "relaxed": "/?q=t%E1%BB%95+ch%E1%BB%A9c+xyzabc",
     "filtered": "/?q=t%E1%BB%95+ch%E1%BB%A9c&place=Gia+Lai&sort=newest",
     "invalid": "/?q=a&page=0",
-    "document": "/doc/000_50d02545dceeb243?q=t%E1%BB%95+ch%E1%BB%A9c",
+    "document": "/doc/000_50d02545dceeb243?q=t%E1%BB%95+ch%E1%BB%A9c",  # with "Tin liên quan"
+    "fresh": "/?q=t%E1%BB%95+ch%E1%BB%A9c&sort=fresh",
+    "story": "/?q=t%E1%BB%95+ch%E1%BB%A9c&story=000_50d02545dceeb243&collapse=false",
     "missing": "/doc/no-such-article",
 }
 

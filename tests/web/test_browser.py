@@ -10,6 +10,7 @@ import pytest
 
 from indexer.whoosh.build import build
 
+from ..search.test_news import COPIES
 from ..servers import ROOT, serving
 
 pytestmark = pytest.mark.browser  # drives Chromium against a running server
@@ -29,7 +30,8 @@ HOSTILE = {
 def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     hostile = folder / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE, ensure_ascii=False), encoding="utf-8")
+    lines = [json.dumps(d, ensure_ascii=False) for d in [HOSTILE, *COPIES]]
+    hostile.write_text("\n".join(lines), encoding="utf-8")
     build(folder / "index", [ROOT / "corpus", hostile], workers=1, quiet=True)
     with serving(folder / "index") as url:
         yield url
@@ -245,3 +247,40 @@ def test_autocomplete_reads_telex_and_completes_whole_words(page, base_url):
     page.locator("#suggestions li", has_text=re.compile("^đồng$")).wait_for()
     assert page.locator("#suggestions li").first.inner_text() == "đồng"
     shot(page, "telex-completed")
+
+
+def test_one_hit_per_story_and_its_copies(page, base_url):
+    page.goto(base_url + "/?q=b%C3%A3o+s%E1%BB%91+3")
+    assert page.locator(".hit").count() == 1  # three papers' copies of one story
+    link = page.locator(".hit .similar a")
+    assert link.inner_text() == "và 2 bài tương tự"
+    no_sideways_scroll(page)
+    shot(page, "story")
+    link.click()
+    page.wait_for_url(re.compile(r"story=wire-a"))
+    assert page.locator(".hit").count() == 3
+    assert "Cùng tin: wire-a" in page.locator(".active-filters").inner_text()
+    assert page.locator(".hit .similar").count() == 0
+
+
+def test_sort_fresh_and_related_articles(page, base_url):
+    page.goto(base_url + "/?q=t%E1%BB%95+ch%E1%BB%A9c")
+    options = page.locator("#sort option").all_inner_texts()
+    assert options == ["Liên quan nhất", "Liên quan và mới", "Mới nhất", "Cũ nhất"]
+    page.select_option("#sort", "fresh")
+    page.wait_for_url(re.compile(r"sort=fresh"))
+    assert page.locator("#sort").input_value() == "fresh"
+    dates = page.locator(".hit time").all_inner_texts()
+    assert dates[0] == "02/10/2023"  # the newest holds the words together, as the rest do
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+    related = page.get_by_role("complementary", name="Tin liên quan")
+    assert related.locator("h2").inner_text() == "Tin liên quan"
+    assert related.locator("li").count() == 4  # the four other seed articles
+    no_sideways_scroll(page)
+    shot(page, "related")
+    first = related.locator("li a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+    assert page.locator("h1").inner_text() == title
