@@ -183,6 +183,8 @@ def _search(backend, args, defaults: dict) -> int:
         print(f"\n{number}. {_terminal(hit.title_html, bold)}{score}")
         print(f"   {hit.id}" + (f" · {meta}" if meta else ""))
         print(f"   {_terminal(hit.snippet, bold)}")
+        if hit.similar and hit.similar.total:
+            print(f"   và {hit.similar.total} bài tương tự: --story {hit.story} --no-collapse")
     return 0
 
 

@@ -6,7 +6,8 @@ from urllib.parse import quote, urlencode
 
 from hypothesis import strategies as st
 
-NAMES = ["q", "page", "per_page", "sort", "date_from", "date_to", "author", "place", "source"]
+NAMES = ["q", "page", "per_page", "sort", "date_from", "date_to", "author", "place", "source",
+         "half_life", "collapse", "story", "verbatim", "limit"]  # fmt: skip
 OPERATORS = [
     '"',
     "-",
@@ -39,7 +40,9 @@ vietnamese = st.sampled_from(
 )
 numbers = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["0", "1", "100", "101", "1e9", "NaN", "-0", "0x10", "1.5", " 2", "", "٣"]),
+    st.sampled_from(
+        ["0", "1", "100", "101", "1e9", "NaN", "-0", "0x10", "1.5", " 2", "", "٣", "fresh", "false"]
+    ),
 )
 dates = st.one_of(
     st.dates().map(str),
@@ -61,7 +64,10 @@ def requests(draw) -> str:
     """A path with a query string: search, suggest, a document, or anything under /api."""
     kind = draw(st.sampled_from(["search", "search", "search", "suggest", "document", "other"]))
     if kind == "document":
-        return "/api/documents/" + quote(draw(st.text(min_size=1, max_size=80)), safe="")
+        path = "/api/documents/" + quote(draw(st.text(min_size=1, max_size=80)), safe="")
+        if draw(st.booleans()):  # its related articles
+            path += "/related?" + urlencode(draw(pairs), doseq=True)
+        return path
     if kind == "other":
         return "/api/" + quote(draw(any_text), safe="/")
     path = "/api/search" if kind == "search" else "/api/suggest"

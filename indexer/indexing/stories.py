@@ -40,6 +40,12 @@ def _hash(shingle: bytes) -> int:
     return zlib.crc32(shingle)  # the same in every process (Python's hash() is not)
 
 
+# datasketch draws a MinHash's permutations from its seed each time one is made: once here.
+# The scheme is named: a signature kept in an index must be made the same way tomorrow.
+SCHEME = "affine32"
+PERMUTATIONS = MinHash(num_perm=NUM_PERM, hashfunc=_hash, scheme=SCHEME).permutations
+
+
 def shingles(words: list[str]) -> list[bytes]:
     """The word SHINGLE-shingles of a text's words (one shingle of all of fewer words)."""
     words = [w.lower() for w in words]
@@ -55,20 +61,31 @@ def signature(words: list[str]) -> bytes:
     found = shingles(words)
     if not found:
         return b""
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_hash)
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_hash, permutations=PERMUTATIONS, scheme=SCHEME)
     minhash.update_batch(found)
     return minhash.hashvalues.astype("<u4").tobytes()
 
 
-def bands(sig: bytes) -> list[str]:
-    """The band keys of a signature: "band number:hash of its rows"."""
+def band_values(sig: bytes) -> list[int]:
+    """Each band of a signature as a number: an 8-byte hash of its rows."""
     if not sig:
         return []
     width = ROWS * 4
     return [
-        f"{b}:{hashlib.blake2b(sig[b * width : (b + 1) * width], digest_size=8).hexdigest()}"
+        int.from_bytes(hashlib.blake2b(sig[b * width : (b + 1) * width], digest_size=8).digest())
         for b in range(BANDS)
     ]
+
+
+def bands(sig: bytes) -> list[str]:
+    """The band keys of a signature, as index terms: "band number:hash of its rows"."""
+    return [f"{b}:{value:016x}" for b, value in enumerate(band_values(sig))]
+
+
+def band_key(key: str) -> tuple[int, int]:
+    """A band key as (band number, value)."""
+    band, _, value = key.partition(":")
+    return int(band), int(value, 16)
 
 
 def similarity(a: bytes, b: bytes) -> float:

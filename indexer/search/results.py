@@ -208,7 +208,10 @@ def _type_schema(hint) -> dict:
     args = typing.get_args(hint)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         (inner,) = [a for a in args if a is not type(None)]
-        return {**_type_schema(inner), "nullable": True}
+        found = _type_schema(inner)
+        if "$ref" in found:  # OpenAPI 3.0 reads nothing beside a $ref
+            return {"allOf": [found], "nullable": True}
+        return {**found, "nullable": True}
     origin = typing.get_origin(hint)
     if origin is list:
         return {"type": "array", "items": _type_schema(args[0])}

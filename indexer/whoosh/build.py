@@ -68,7 +68,7 @@ def build(
                 reporter.say(f"nothing was published: {why or 'no document could be indexed'}")
             else:
                 _delete_superseded(ix, run)
-                stories.write_table(building, _stories(run, signatures))
+                stories.write_build(building, _stories(run, signatures), _live(run, signatures))
                 # what came over HTTP stays: the journal is applied before publishing
                 catch_up(ix, building, journal_of(index_dir))
                 summary.seconds = time.monotonic() - started
@@ -173,6 +173,11 @@ def _stories(run: Run, signatures: dict[str, bytes]) -> dict[str, str]:
         if story != doc_id:
             found[doc_id] = story
     return found
+
+
+def _live(run: Run, signatures: dict[str, bytes]) -> dict[str, bytes]:
+    """The signatures of a build's live articles, by id."""
+    return {doc_id: signatures.get(serial, b"") for doc_id, (_, serial, _) in run.added.items()}
 
 
 def _delete_superseded(ix, run: Run) -> None:

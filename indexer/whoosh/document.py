@@ -22,7 +22,10 @@ from .schema import SUFFIXES, Postings
 class DocumentMaker:
     """Makes Whoosh documents for one schema."""
 
-    def __init__(self, schema):
+    def __init__(self, schema, bands: bool = True):
+        """*bands*: index the band keys of each article's story (a full build keeps its
+        own table of them instead: whoosh/stories.py)."""
+        self.bands = bands
         self.table = table_of(schema)
         self.names = schema["names"]
         self.formats = {s: schema[f"body_{s}"].format for s in SUFFIXES.values()}
@@ -67,7 +70,8 @@ class DocumentMaker:
                         doc[f"{name}_{suffix}"] = value
                 if name == "body":
                     doc["minhash"] = stories.signature(analysis.words)
-                    doc["bands"] = ",".join(stories.bands(doc["minhash"]))
+                    if self.bands:
+                        doc["bands"] = ",".join(stories.bands(doc["minhash"]))
                 shown = marked(analysis.spans)
                 spans[name] = encode_spans(analysis.spans[:shown])
                 terms[name] = encode_terms(analysis.syllables[:shown])

@@ -36,7 +36,7 @@ class SegmentJob(parallel.Job):
 
     def start(self) -> None:
         self.ix = whoosh_index.open_dir(self.path)
-        self.maker = DocumentMaker(self.ix.schema)
+        self.maker = DocumentMaker(self.ix.schema, bands=False)  # the build's own table
         self.writer = PostingsWriter(self.ix, _lk=False, limitmb=self.limitmb)
 
     def work(self, numbered: list) -> list:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from indexer.search.results import Document, json_fields
+from indexer.settings import SettingError
 from indexer.whoosh.build import build
 from webapp import create_app
 
@@ -161,6 +162,7 @@ def test_openapi_describes_every_endpoint(client):
         "/healthz",
         "/api/search",
         "/api/documents/{id}",
+        "/api/documents/{id}/related",
         "/api/suggest",
         "/api/openapi.json",
         "/api/documents",
@@ -183,6 +185,9 @@ def test_openapi_describes_every_endpoint(client):
         "place",
         "source",
         "verbatim",
+        "half_life",
+        "collapse",
+        "story",
     }
     body = spec["paths"]["/api/search"]["post"]["requestBody"]["content"]["application/json"]
     assert set(body["schema"]["properties"]) == names
@@ -226,6 +231,10 @@ TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
 def conforms(value, schema: dict, spec: dict) -> bool:
     """Does *value* have the type *schema* (of the OpenAPI document *spec*) says, its
     objects exactly the properties described, its arrays' items each?"""
+    if "allOf" in schema:  # a nullable reference
+        return (value is None and schema.get("nullable")) or conforms(
+            value, schema["allOf"][0], spec
+        )
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     if value is None:
@@ -252,7 +261,9 @@ def conforms(value, schema: dict, spec: dict) -> bool:
         ("/api/search?q=to+chuc+dang&per_page=3", "SearchResult"),
         ("/api/search?q=t%E1%BB%95+ch%E1%BB%A9c&sort=newest", "SearchResult"),
         ("/api/search?q=toor+chuwcs+ddangr", "SearchResult"),
+        ("/api/search?q=t%E1%BB%95+ch%E1%BB%A9c&collapse=false&sort=fresh", "SearchResult"),
         ("/api/documents/002_abb0d72e086358a6", "Document"),
+        ("/api/documents/002_abb0d72e086358a6/related?limit=3", "Related"),
     ],
 )
 def test_answers_are_what_the_openapi_schemas_say(client, path, schema):
@@ -267,10 +278,16 @@ def test_the_json_fields_are_the_contract(client):
     # what programs calling the API read: extend it, never rename it
     hit = client.get("/api/search?q=to+chuc+dang").json["hits"][0]
     assert list(hit) == ["id", "title", "title_given", "title_html", "date", "author",
-                         "source", "place", "url", "score", "snippet"]  # fmt: skip
+                         "source", "place", "url", "story", "score", "snippet",
+                         "similar"]  # fmt: skip
     document = client.get("/api/documents/002_abb0d72e086358a6").json
     assert list(document) == ["id", "title", "title_given", "date", "author", "source",
-                              "place", "url", "text"]  # fmt: skip
+                              "place", "url", "story", "text"]  # fmt: skip
+    related = client.get("/api/documents/002_abb0d72e086358a6/related").json
+    assert list(related) == ["id", "related"]
+    assert list(related["related"][0]) == ["id", "title", "title_given", "title_html", "date",
+                                           "author", "source", "place", "url", "story",
+                                           "score"]  # fmt: skip
 
 
 # --- POST /api/search: the same search, for queries too long for a URL ------------------
@@ -363,3 +380,71 @@ def test_a_bad_verbatim_is_a_400(client, flag):
     assert response.json["error"]["code"] == "invalid_verbatim"
     posted = client.post("/api/search", json={"q": "a", "verbatim": [True]})
     assert posted.status_code == 400 and posted.json["error"]["code"] == "invalid_verbatim"
+
+
+# --- stories, freshness, related articles -------------------------------------------------
+
+
+def test_related_articles(client):
+    answer = client.get("/api/documents/002_abb0d72e086358a6/related?limit=3")
+    assert answer.status_code == 200
+    related = answer.json["related"]
+    assert answer.json["id"] == "002_abb0d72e086358a6" and len(related) == 3
+    assert "002_abb0d72e086358a6" not in [hit["id"] for hit in related]
+    assert all("snippet" not in hit for hit in related)
+    assert len(client.get("/api/documents/002_abb0d72e086358a6/related").json["related"]) == 4
+
+
+@pytest.mark.parametrize("limit", ["0", "21", "abc", "-1", "5.5"])
+def test_related_limits(client, limit):
+    answer = client.get(f"/api/documents/002_abb0d72e086358a6/related?limit={limit}")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "invalid_limit"
+
+
+def test_related_of_an_unknown_id_is_404_json(client):
+    answer = client.get("/api/documents/no-such-id/related")
+    assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found"
+
+
+def test_a_search_says_its_stories(client):
+    collapsed = client.get("/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B").json
+    assert collapsed["collapse"] is True and collapsed["stories"] == collapsed["total"]
+    assert all(hit["similar"] == {"total": 0, "ids": []} for hit in collapsed["hits"])
+    assert all(hit["story"] == hit["id"] for hit in collapsed["hits"])
+    every = client.get("/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B&collapse=false").json
+    assert every["stories"] is None and every["collapse"] is False
+    assert all(hit["similar"] is None for hit in every["hits"])
+    assert every["total"] == collapsed["total"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("sort=fresh&half_life=0", "invalid_half_life"),
+        ("sort=fresh&half_life=x", "invalid_half_life"),
+        ("collapse=maybe", "invalid_collapse"),
+        ("story=" + "x" * 201, "invalid_story"),
+    ],
+)
+def test_bad_freshness_and_story_parameters(client, query, code):
+    answer = client.get(f"/api/search?q=a&{query}")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == code
+
+
+def test_the_server_s_default_sort_and_half_life(tmp_path, monkeypatch):
+    build(tmp_path / "index", ["corpus"], workers=1, quiet=True)
+    monkeypatch.setenv("VNSEARCH_DEFAULT_SORT", "fresh")
+    monkeypatch.setenv("VNSEARCH_HALF_LIFE_DAYS", "30")
+    client = create_app({"INDEX": str(tmp_path / "index"), "TESTING": True}).test_client()
+    query = "/api/search?q=t%E1%BB%95+ch%E1%BB%A9c"
+
+    def ranked(path):
+        answer = client.get(path).json
+        return answer["sort"], [(hit["id"], hit["score"]) for hit in answer["hits"]]
+
+    assert ranked(query) == ranked(query + "&sort=fresh&half_life=30")
+    assert ranked(query) != ranked(query + "&sort=fresh&half_life=3000")
+    assert ranked(query + "&sort=relevance")[0] == "relevance"
+    monkeypatch.setenv("VNSEARCH_DEFAULT_SORT", "popular")
+    with pytest.raises(SettingError, match="VNSEARCH_DEFAULT_SORT"):
+        create_app({"INDEX": str(tmp_path / "index"), "TESTING": True})
