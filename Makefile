@@ -71,6 +71,8 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python restore_accents.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python typing_styles.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python accent_precision.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python stories.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python related_halves.py --stories ../$(BENCH_INDEX) --index ../var/bench-related
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
 	cd bench && ../$(BIN)/python write_speed.py

@@ -1,6 +1,6 @@
 """How well the index's stories match the exact Jaccard similarity of word 5-shingles.
 
-    python bench/stories.py --index var/bench-index [--data ../shared/data/baomoi-35k.jsonl.gz]
+    python bench/stories.py --index var/bench-index [--sample 5000]
 
 Every article of the data is analysed again (its body's pyvi words, as indexing does) and
 its exact set of shingles kept. The pairs that truly are copies (exact Jaccard >= 0.8)
@@ -17,11 +17,14 @@ import gzip
 import itertools
 import json
 import random
-import zlib
+import sys
 from multiprocessing import Pool
 
 import numpy as np
+from common import BAOMOI, ROOT, machine
 from datasketch import MinHash, MinHashLSH
+
+sys.path.insert(0, str(ROOT))
 
 from indexer.articles.sources import Problem, jsonl_record, to_article
 from indexer.indexing.stories import SIMILARITY, shingles
@@ -34,8 +37,7 @@ def shingled(line: str):
     article = to_article(record)
     if isinstance(article, Problem) or not article.body.strip():
         return None
-    found = {zlib.crc32(s) for s in shingles(analyse(article.body).words)}
-    return article.id, np.array(sorted(found), np.uint32)
+    return article.id, shingles(analyse(article.body).words)  # distinct, sorted
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -46,13 +48,14 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", default="var/bench-index")
-    parser.add_argument("--data", default="../shared/data/baomoi-35k.jsonl.gz")
+    parser.add_argument("--data", default=str(BAOMOI))
     parser.add_argument("--sample", type=int, default=5000, help="story pairs measured")
     args = parser.parse_args()
 
     with gzip.open(args.data, "rt", encoding="utf-8") as lines, Pool(2) as pool:
         found = [f for f in pool.imap(shingled, lines, chunksize=64) if f is not None]
     sets = dict(found)  # the last of an id wins, as in the index
+    print(machine())
     print(f"{len(sets):,} articles analysed")
 
     lsh = MinHashLSH(threshold=0.5, num_perm=256)

@@ -3,10 +3,11 @@
 Two articles are copies when the Jaccard similarity of their bodies' word 5-shingles
 (pyvi words, as the analysis gives them) is at least SIMILARITY. Each article gets a
 MinHash signature (datasketch's MinHash, NUM_PERM values) and BANDS band keys of ROWS
-values each. The band keys are indexed with the article (the `bands` field of either
-backend) and its signature kept beside it, so that the index itself is the LSH table: an
-article written later asks the index for the articles sharing a band with it, and joins
-the story of the likeliest whose estimated similarity reaches SIMILARITY. A story is
+values each. The band keys are kept with the index (terms of its `bands` field; a Whoosh
+build's own table beside it) and each signature beside its article, so that the index
+itself is the LSH table: an article written later asks the index for the articles
+sharing a band with it, and joins the story of the likeliest whose estimated similarity
+reaches SIMILARITY. A story is
 named by the id of its first article; an article with no copy is its own story.
 
 Why the buckets are index terms and not datasketch's MinHashLSH: its tables live in one
@@ -21,7 +22,6 @@ at 0.8 four times in ten.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from typing import NamedTuple
@@ -36,50 +36,57 @@ NUM_PERM = BANDS * ROWS
 SIMILAR_SHOWN = 5  # ids of a hit's story shown with it
 
 
-def _hash(shingle: bytes) -> int:
-    return zlib.crc32(shingle)  # the same in every process (Python's hash() is not)
-
-
 # datasketch draws a MinHash's permutations from its seed each time one is made: once here.
 # The scheme is named: a signature kept in an index must be made the same way tomorrow.
 SCHEME = "affine32"
-PERMUTATIONS = MinHash(num_perm=NUM_PERM, hashfunc=_hash, scheme=SCHEME).permutations
+PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+_MIX = np.uint64(0x100000001B3)  # FNV-1a's prime, for hashing words and bands together
+_START = np.uint64(0xCBF29CE484222325)
 
 
-def shingles(words: list[str]) -> list[bytes]:
-    """The word SHINGLE-shingles of a text's words (one shingle of all of fewer words)."""
-    words = [w.lower() for w in words]
-    if len(words) <= SHINGLE:
-        return [" ".join(words).encode("utf-8")] if words else []
-    starts = range(len(words) - SHINGLE + 1)
-    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in starts]
+def shingles(words: list[str]) -> np.ndarray:
+    """The word SHINGLE-shingles of a text's words, each as a 32-bit hash of its words
+    (one shingle of all of fewer words): distinct, sorted."""
+    if not words:
+        return np.zeros(0, np.uint32)
+    hashed = np.array([zlib.crc32(w.lower().encode("utf-8")) for w in words], np.uint64)
+    if len(hashed) < SHINGLE:
+        hashed = np.concatenate((hashed, np.zeros(SHINGLE - len(hashed), np.uint64)))
+    count = len(hashed) - SHINGLE + 1
+    mixed = np.full(count, _START, np.uint64)
+    for offset in range(SHINGLE):
+        mixed = (mixed ^ hashed[offset : offset + count]) * _MIX
+    return np.unique((mixed ^ (mixed >> np.uint64(32))).astype(np.uint32))
 
 
 def signature(words: list[str]) -> bytes:
     """The MinHash signature of a text's words, NUM_PERM little-endian uint32 (empty for
     a text without words: it is no copy of anything)."""
     found = shingles(words)
-    if not found:
+    if not len(found):
         return b""
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_hash, permutations=PERMUTATIONS, scheme=SCHEME)
-    minhash.update_batch(found)
+    # the shingles are hashed already: datasketch applies its permutations to them
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=PERMUTATIONS, scheme=SCHEME)
+    minhash.update_batch(found.tolist())
     return minhash.hashvalues.astype("<u4").tobytes()
 
 
-def band_values(sig: bytes) -> list[int]:
-    """Each band of a signature as a number: an 8-byte hash of its rows."""
-    if not sig:
-        return []
-    width = ROWS * 4
-    return [
-        int.from_bytes(hashlib.blake2b(sig[b * width : (b + 1) * width], digest_size=8).digest())
-        for b in range(BANDS)
-    ]
+def band_values(signatures: np.ndarray) -> np.ndarray:
+    """The band values of signatures (rows of NUM_PERM uint32): BANDS 64-bit hashes of
+    ROWS values each, a row of them per signature."""
+    values = np.asarray(signatures, np.uint64).reshape(-1, BANDS, ROWS)
+    mixed = np.full(values.shape[:2], _START, np.uint64)
+    for row in range(ROWS):
+        mixed = (mixed ^ values[:, :, row]) * _MIX
+    return mixed
 
 
 def bands(sig: bytes) -> list[str]:
     """The band keys of a signature, as index terms: "band number:hash of its rows"."""
-    return [f"{b}:{value:016x}" for b, value in enumerate(band_values(sig))]
+    if not sig:
+        return []
+    values = band_values(np.frombuffer(sig, "<u4"))[0]
+    return [f"{b}:{int(value):016x}" for b, value in enumerate(values)]
 
 
 def band_key(key: str) -> tuple[int, int]:

@@ -189,6 +189,15 @@ class DocSets:
             self._columns["_stories"] = (codes, numbers)
         return self._columns["_stories"]
 
+    def shared(self) -> np.ndarray:
+        """The documents whose story holds another live document (most hold none)."""
+        if "_shared" not in self._columns:
+            codes = self.stories()[0]
+            live = self.everything()
+            sizes = np.bincount(codes[live], minlength=len(self.stories()[1]))
+            self._columns["_shared"] = sizes[codes] > 1
+        return self._columns["_shared"]
+
     def story(self, docnum: int) -> str:
         """The story of a document."""
         doc_id = self.column("id")[docnum] or ""

@@ -35,7 +35,8 @@ def write_build(path: Path, stories: dict[str, str], signatures: dict[str, bytes
     LSH table of its articles' *signatures* (by id)."""
     (path / TABLE).write_text(json.dumps(stories, ensure_ascii=False), encoding="utf-8")
     ids = [doc_id for doc_id, sig in signatures.items() if sig]
-    values = np.array([band_values(signatures[i]) for i in ids], np.uint64).reshape(-1, BAND_COUNT)
+    joined = np.frombuffer(b"".join(signatures[i] for i in ids), "<u4")
+    values = band_values(joined) if len(ids) else np.zeros((0, BAND_COUNT), np.uint64)
     order = np.argsort(values, axis=0, kind="stable").T.astype(np.int32)
     np.savez(path / BANDS, values=np.take_along_axis(values.T, order, axis=1), rows=order)
     (path / BAND_IDS).write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")

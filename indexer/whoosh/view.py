@@ -60,17 +60,20 @@ class Lexicon:
 
 
 class Stories:
-    """The documents found, story by story: the first of each, and the others."""
+    """The documents found, story by story: the first of each, and the others. A document
+    whose story holds no other (most) is the first of its own."""
 
     def __init__(self, sets: DocSets, docs: np.ndarray, ordered: np.ndarray):
-        """*ordered*: the documents of *docs* by story (by number), each story's in order."""
+        """*ordered*: the documents of *docs* whose story holds others (DocSets.shared), by
+        story (by number), each story's in order."""
         self.story_of = sets.stories()[0]
         self.ordered = ordered
         self.codes = self.story_of[ordered]
-        self.starts = np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
-        self.starts = self.starts[self.starts < len(ordered)]
-        self.first = sets.of(ordered[self.starts])
-        self.count = len(self.starts)
+        starts = np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
+        starts = starts[starts < len(ordered)]
+        alone = docs & ~sets.shared()
+        self.first = alone | sets.of(ordered[starts])
+        self.count = int(np.count_nonzero(alone)) + len(starts)
 
     def others(self, docnum: int) -> tuple[int, list[int]]:
         """How many more documents the story of *docnum* (its first) holds, and the first
@@ -78,6 +81,8 @@ class Stories:
         code = self.story_of[docnum]
         start = int(np.searchsorted(self.codes, code))
         end = int(np.searchsorted(self.codes, code, side="right"))
+        if start == end:  # alone
+            return 0, []
         return end - start - 1, self.ordered[start + 1 : min(end, start + 1 + SIMILAR_SHOWN)]
 
 
@@ -261,9 +266,10 @@ class GenerationView(View):
         return scored
 
     def within_story(self, docs, keys, order: str) -> np.ndarray:
-        """The documents of *docs* by story, and in each story in *order* (as ranked():
-        scored ones by key, the others newest first; or by date), ties by id."""
-        chosen = np.flatnonzero(docs)
+        """The documents of *docs* whose story holds others, by story, and in each story
+        in *order* (as ranked(): scored ones by key, the others newest first; or by
+        date), ties by id."""
+        chosen = np.flatnonzero(docs & self.sets.shared())
         ranks = self.sets.id_ranks()[chosen]
         dates = self.sets.dates()[chosen]
         codes = self.sets.stories()[0][chosen]

@@ -203,6 +203,23 @@ def test_an_article_written_later_joins_its_story(kind, make_backend, tmp_path_f
     assert hit.similar.total == 1 and found.total == 2 and found.stories == 1
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_an_update_adds_copies_to_their_story_and_a_rebuild_keeps_it(
+    kind, make_backend, tmp_path_factory
+):
+    folder = tmp_path_factory.mktemp("updated")
+    first = jsonl(folder, COPIES[:1] + COPIES[3:])
+    backend = make_backend(kind, [first], "updated")
+    more = folder / "more.jsonl"
+    more.write_text(jsonl(tmp_path_factory.mktemp("more"), COPIES[1:3]).read_text("utf-8"), "utf-8")
+    summary = backend.update([first, more], workers=1, quiet=True)
+    assert summary.published and summary.indexed == 2
+    assert [backend.document(i).story for i in ("wire-b", "wire-c")] == ["wire-a", "wire-a"]
+    backend.build([first, more], workers=1, quiet=True)  # a rebuild finds the same stories
+    assert [backend.document(i).story for i in ("wire-b", "wire-c")] == ["wire-a", "wire-a"]
+    assert backend.search(q="bão số 3").stories == 1
+
+
 # --- related articles ---------------------------------------------------------------------
 
 
