@@ -81,12 +81,21 @@ def node(found) -> dict:
     raise TypeError(f"not a node of search.algebra: {found!r}")
 
 
-# freshness: the score of the terms times 0.5 ** (age / half_life), an undated document
-# as old as the oldest
-DECAY = (
-    "double day = doc['day'].size() == 0 ? params.oldest : doc['day'].value;"
-    " return Math.pow(0.5, (params.newest - day) / params.half_life);"
-)
+def decay(half_life: float, days: tuple[float, float]) -> list[dict]:
+    """The functions of freshness: 0.5 ** (age / half_life), age in days before the
+    newest document (*days*: the newest's and the oldest's day); an undated document as
+    old as the oldest. (The cluster's decay functions: its scripting module is not
+    there in every distribution.)"""
+    newest, oldest = days
+    exp = {"day": {"origin": newest, "scale": half_life, "decay": 0.5, "offset": 0}}
+    dated = {"exists": {"field": "day"}}
+    return [
+        {"filter": dated, "exp": exp},
+        {
+            "filter": {"bool": {"must_not": [dated]}},
+            "weight": 0.5 ** ((newest - oldest) / half_life),
+        },
+    ]
 
 
 def scoring(ranking: Ranking, half_life=None, days=(0.0, 0.0)) -> list[dict]:
@@ -98,18 +107,13 @@ def scoring(ranking: Ranking, half_life=None, days=(0.0, 0.0)) -> list[dict]:
         name = fieldname(weighted.field, weighted.representation)
         found.append({"term": {name: {"value": term(weighted.text), "boost": weighted.boost}}})
     if half_life is not None and found:
-        newest, oldest = days
-        params = {"newest": newest, "oldest": oldest, "half_life": half_life}
-        decay = {"script": {"source": DECAY, "params": params}}
-        found = [
-            {
-                "function_score": {
-                    "query": {"bool": {"should": found}},
-                    "script_score": decay,
-                    "boost_mode": "multiply",
-                }
-            }
-        ]
+        terms = {
+            "query": {"bool": {"should": found}},
+            "functions": decay(half_life, days),
+            "score_mode": "multiply",
+            "boost_mode": "multiply",
+        }
+        found = [{"function_score": terms}]
     for boost in ranking.boosts:
         found.append({"constant_score": {"filter": node(boost.node), "boost": boost.weight}})
     return found
