@@ -3,9 +3,9 @@
     python bench/related_halves.py --index var/bench-related [--stories var/bench-index]
         [--articles 1000] [--seed 5]
 
-Of the news set, ARTICLES articles of six paragraphs or more that have no near-copy in
+Of the news set, ARTICLES articles of six sentences or more that have no near-copy in
 the set (their story, in the index --stories, is theirs alone: a copy holds both halves
-and would be rightly related to each) are cut at the paragraph nearest their middle into
+and would be rightly related to each) are cut at the sentence end nearest their middle into
 two articles, "<id>-a" (with the title) and "<id>-b" (without: its title is taken from
 its lead, as for any untitled record), indexed beside the rest of the set into --index
 (built when it does not exist). For each half, the related articles of the other are
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -34,21 +35,24 @@ from indexer.search.request import SearchRequest
 from indexer.whoosh.backend import WhooshBackend
 from indexer.whoosh.build import build
 
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
 
 def halves(article: dict) -> tuple[dict, dict] | None:
-    """The two halves of an article, cut between paragraphs, or None when it is short."""
-    paragraphs = [p for p in article["text"].split("\n") if p.strip()]
-    if len(paragraphs) < 6:
+    """The two halves of an article, cut between sentences nearest its middle, or None
+    when it is short (under six sentences)."""
+    sentences = [s for s in SENTENCE_END.split(article["text"].strip()) if s.strip()]
+    if len(sentences) < 6:
         return None
-    total = sum(map(len, paragraphs))
+    total = sum(map(len, sentences))
     running, cut = 0, 1
-    for i, paragraph in enumerate(paragraphs):
-        running += len(paragraph)
+    for i, sentence in enumerate(sentences):
+        running += len(sentence)
         if running >= total / 2:
-            cut = max(1, min(i + 1, len(paragraphs) - 1))
+            cut = max(1, min(i + 1, len(sentences) - 1))
             break
-    first = {**article, "id": f"{article['id']}-a", "text": "\n\n".join(paragraphs[:cut])}
-    second = {**article, "id": f"{article['id']}-b", "text": "\n\n".join(paragraphs[cut:])}
+    first = {**article, "id": f"{article['id']}-a", "text": " ".join(sentences[:cut])}
+    second = {**article, "id": f"{article['id']}-b", "text": " ".join(sentences[cut:])}
     second.pop("title", None)
     return first, second
 

@@ -4,8 +4,8 @@ An article's key terms are its pyvi words and syllable pairs weighed as BM25 wei
 query's terms against a document: how often the article writes them (saturating), and
 how few articles of the index hold them. Its best KEY_WORDS words and KEY_PAIRS pairs
 become a Search (search.algebra) like any other: the articles holding any of them,
-ranked by BM25F over them, one a story, never the article's own story, near ties broken
-in favour of the fresher (a half-life of RELATED_HALF_LIFE days).
+ranked by BM25 over them in the body, one a story, never the article's own story, near
+ties broken in favour of the fresher (a half-life of RELATED_HALF_LIFE days).
 """
 
 from __future__ import annotations
@@ -16,22 +16,23 @@ from collections import Counter
 from ..language.analysis import analyse
 from .algebra import AllOf, AnyOf, Field, Not, Ranking, Search
 from .answer import info
-from .plan import TEXT, WEIGHTS, Need, Weighted
+from .plan import WEIGHTS, Need, Weighted
 from .request import Deadline
 from .results import Ranked, Related
 
 RELATED = 5  # articles, unless asked for another number
 MAX_RELATED = 20
-READ_CHARS = 4000  # of the body: a news article says what it is about early
+READ_CHARS = 2500  # of the body: a news article says what it is about early
 KEY_WORDS = 20
 KEY_PAIRS = 8
-PAIR_CANDIDATES = 24  # the article's commonest pairs, whose frequency in the index is asked
+PAIR_CANDIDATES = 12  # the article's commonest pairs, whose frequency in the index is asked
 RELATED_HALF_LIFE = 3650.0  # a year older weighs 7 % less: freshness decides near ties
 K1 = 1.2
 
 
 def key_terms(view, stored: dict) -> list[Weighted]:
-    """The article's best words and pairs, weighted, in both text fields."""
+    """The article's best words and pairs (of its title and body), weighted, as terms of
+    the body field."""
     title = analyse(stored.get("title", ""), view.table)
     body = analyse(stored.get("body", "")[:READ_CHARS], view.table)
     words = Counter(title.words + body.words)
@@ -59,15 +60,11 @@ def key_terms(view, stored: dict) -> list[Weighted]:
     chosen = [("words", w, s) for s, w in sorted(scored_words, reverse=True)[:KEY_WORDS]]
     chosen += [("pairs", p, s) for s, p in sorted(scored_pairs, reverse=True)[:KEY_PAIRS]]
     top = max((s for _, _, s in chosen), default=1.0)
+    # squared: the rarest terms the article shares (its names, its own words) weigh far
+    # more than its topic's; bodies only: other papers' titles on one event are alike
     return [
-        Weighted(
-            field,
-            form,
-            text,
-            score / top * WEIGHTS[form] * (WEIGHTS["title"] if field == "title" else 1.0),
-        )
+        Weighted("body", form, text, (score / top) ** 2 * WEIGHTS[form])
         for form, text, score in chosen
-        for field in TEXT
     ]
 
 
