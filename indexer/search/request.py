@@ -124,10 +124,10 @@ class SearchRequest:
             value = params.get(parameter.name)
             default = (defaults or {}).get(parameter.name, parameter.default)
             parameter = parameter._replace(default=default)
-            if parameter.kind == "integer":
-                values[parameter.name] = _integer(value, parameter.name, parameter.default)
-            elif parameter.kind == "number":
-                values[parameter.name] = _number(value, parameter.name, parameter.default)
+            if parameter.kind in NUMBERS:
+                values[parameter.name] = _numeric(
+                    value, parameter.name, parameter.default, parameter.kind
+                )
             elif parameter.kind == "boolean":
                 values[parameter.name] = _boolean(value, parameter.name, parameter.default)
             elif parameter.name == "q":
@@ -194,26 +194,20 @@ def check_query(q: str) -> None:
         raise InvalidRequest("query_too_long", message)
 
 
-def _integer(value, name: str, default: int) -> int:
-    if value is None or value == "":
-        return default
-    text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{1,9}", text):
-        raise InvalidRequest(
-            f"invalid_{name}", f"{name} must be a positive integer, not {text[:40]!r}"
-        )
-    return int(text)
+NUMBERS = {  # what an integer or a number parameter accepts, and what it becomes
+    "integer": (re.compile(r"[0-9]{1,9}"), int, "a positive integer"),
+    "number": (re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?"), float, "a positive number"),
+}
 
 
-def _number(value, name: str, default: float) -> float:
+def _numeric(value, name: str, default, kind: str):
     if value is None or value == "":
         return default
+    pattern, convert, what = NUMBERS[kind]
     text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text):
-        raise InvalidRequest(
-            f"invalid_{name}", f"{name} must be a positive number, not {text[:40]!r}"
-        )
-    return float(text)
+    if not pattern.fullmatch(text):
+        raise InvalidRequest(f"invalid_{name}", f"{name} must be {what}, not {text[:40]!r}")
+    return convert(text)
 
 
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
