@@ -73,10 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         elif parameter.name == "sort":
             command.add_argument("--sort", choices=SORTS, help="default: VNSEARCH_DEFAULT_SORT")
         elif parameter.kind == "boolean" and parameter.default:
-            flag = f"--no-{parameter.name}"
-            command.add_argument(
-                flag, dest=parameter.name, action="store_false", help=parameter.help
-            )
+            flag, negated = f"--no-{parameter.name}", f"{parameter.name}=false: {parameter.help}"
+            command.add_argument(flag, dest=parameter.name, action="store_false", help=negated)
         elif parameter.kind == "boolean":
             command.add_argument(f"--{parameter.name}", action="store_true", help=parameter.help)
         else:
