@@ -84,7 +84,7 @@ class ClusterView(View):
 
     def _search(self, body: dict, deadline: Deadline | None = None) -> dict:
         params = {"request_cache": "true"}
-        if self.documents_held() < WHOLE_STATISTICS_BELOW:
+        if self.documents_known() < WHOLE_STATISTICS_BELOW:
             # Term statistics of the whole index, not of each shard: in a small index a
             # shard's may be far from the whole's, and BM25 would score a document by
             # the shard it landed on. One more round trip (several ms a search).
@@ -105,9 +105,6 @@ class ClusterView(View):
         return self.cluster.request("GET", path(self.index, "_count"))["count"]
 
     def documents_known(self) -> int:
-        return self.documents_held()
-
-    def documents_held(self) -> int:
         """How many documents the index held when this view first asked."""
         if self._held is None:
             self._held = self.documents()
