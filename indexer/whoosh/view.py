@@ -59,7 +59,7 @@ class Lexicon:
         return lexicon_frequencies(self.reader, "names")
 
 
-class Stories:
+class StoryGroups:
     """The documents found, story by story: the first of each, and the others. A document
     whose story holds no other (most) is the first of its own."""
 
@@ -162,7 +162,7 @@ class GenerationView(View):
             keys = self.keys(search.ranking, docs, deadline, search.half_life)
         shown, stories = docs, None
         if search.collapse:
-            stories = Stories(self.sets, docs, self.within_story(docs, keys, search.order))
+            stories = StoryGroups(self.sets, docs, self.within_story(docs, keys, search.order))
             shown, found.stories = stories.first, stories.count
         if search.order != "relevance":
             newest = search.order == "newest"
