@@ -8,8 +8,8 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
-from indexer.search.related import MAX_RELATED, RELATED
-from indexer.search.request import NAMES, PARAMETERS, InvalidRequest
+from indexer.search.related import RELATED
+from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, numeric
 from indexer.search.results import to_json
 
 from .engine import error, get_engine, search_request
@@ -100,10 +100,8 @@ def document(doc_id: str):
 @blueprint.get("/api/documents/<id:doc_id>/related")
 def related(doc_id: str):
     _single_valued("limit")
-    text = request.args.get("limit", "")
-    if text and not (text.isascii() and text.isdigit() and len(text) <= 3):
-        raise InvalidRequest("invalid_limit", f"limit must be between 1 and {MAX_RELATED}")
-    found = get_engine().related(doc_id, int(text) if text else RELATED)
+    limit = numeric(request.args.get("limit"), "limit", RELATED, "integer")
+    found = get_engine().related(doc_id, limit)  # 1 to MAX_RELATED, or a 400
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}")
     return jsonify(to_json(found))

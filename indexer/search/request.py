@@ -125,7 +125,7 @@ class SearchRequest:
             default = (defaults or {}).get(parameter.name, parameter.default)
             parameter = parameter._replace(default=default)
             if parameter.kind in NUMBERS:
-                values[parameter.name] = _numeric(
+                values[parameter.name] = numeric(
                     value, parameter.name, parameter.default, parameter.kind
                 )
             elif parameter.kind == "boolean":
@@ -200,7 +200,9 @@ NUMBERS = {  # what an integer or a number parameter accepts, and what it become
 }
 
 
-def _numeric(value, name: str, default, kind: str):
+def numeric(value, name: str, default, kind: str):
+    """*value* (a parameter's text) read as an "integer" or a "number"; *default* when
+    it is absent; InvalidRequest("invalid_<name>") when it is neither."""
     if value is None or value == "":
         return default
     pattern, convert, what = NUMBERS[kind]
