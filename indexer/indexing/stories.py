@@ -10,7 +10,7 @@ sharing a band with it, and joins the story of the likeliest whose estimated sim
 reaches SIMILARITY. A story is
 named by the id of its first article; an article with no copy is its own story.
 
-Why the buckets are index terms and not datasketch's MinHashLSH: its tables live in one
+Why the buckets are kept with the index and not in datasketch's MinHashLSH: its tables live in one
 process's memory (or Redis), while ours must follow the index they describe: a build's
 generation, each write's commit, a snapshot, and the cluster's copy of it.
 
