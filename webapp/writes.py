@@ -1,5 +1,5 @@
 """The write API: POST /api/documents, PUT and DELETE /api/documents/<id>, and
-GET /api/tasks/<number>, each behind a bearer token.
+GET /api/tasks/<number>, each behind a bearer token (auth.py).
 
 A write is taken whole or refused: its body is parsed and every document checked
 (indexing.documents) before anything is written; then the backend makes the task
@@ -11,18 +11,16 @@ the task is applied (or after WAIT_SECONDS, still 202).
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.documents import Invalid, check
 from indexer.indexing.writes import delete
 from indexer.search.request import InvalidRequest
-from indexer.settings import SettingError
 
+from .auth import authorize
 from .engine import error, get_engine
 
 blueprint = Blueprint("writes", __name__)
@@ -33,14 +31,6 @@ NDJSON = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
 SHOWN_ERRORS = 100  # invalid documents named in one answer at most
 
 
-class WriteRefused(Exception):
-    """A write without the right token, or with writes disabled."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 class InvalidDocuments(Exception):
     """Documents of a write that cannot be taken: [{"record" or "line", "field", "error"}]."""
 
@@ -49,60 +39,12 @@ class InvalidDocuments(Exception):
         self.errors = errors
 
 
-def tokens_of(value: str | None) -> list[bytes]:
-    """The write tokens a setting names: a file of one token a line (blank lines and
-    # comments left out), or else the tokens themselves, comma-separated.
-
-    >>> tokens_of(" s3cret , other ")
-    [b's3cret', b'other']
-    """
-    if not value or not value.strip():
-        return []
-    path = Path(value.strip()).expanduser()
-    try:
-        if path.is_file():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            found = [line.strip() for line in lines]
-            return [t.encode("utf-8") for t in found if t and not t.startswith("#")]
-    except OSError as error:  # the value is not shown: it may be a token
-        raise SettingError(
-            f"VNSEARCH_WRITE_TOKENS: the file cannot be read ({error.strerror})"
-        ) from None
-    if value.strip().startswith(("./", "../", "~")) or value.strip().endswith((".txt", "tokens")):
-        log.warning("VNSEARCH_WRITE_TOKENS names no file: its value is taken as the tokens")
-    return [t.strip().encode("utf-8") for t in value.split(",") if t.strip()]
-
-
-@blueprint.errorhandler(WriteRefused)
-def refused(exc: WriteRefused):
-    response = error(exc.status, exc.code, exc.message)
-    if exc.status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="vnsearch writes"'
-    return response
-
-
 @blueprint.errorhandler(InvalidDocuments)
 def invalid_documents(exc: InvalidDocuments):
     return error(400, "invalid_document", str(exc), documents=exc.errors[:SHOWN_ERRORS])
 
 
-@blueprint.before_request
-def authorize() -> None:
-    """Only a request with one of the write tokens passes (compared in constant time)."""
-    tokens = current_app.extensions["write_tokens"]
-    if not tokens:
-        raise WriteRefused(
-            403, "writes_disabled", "writes are disabled: no token is configured"
-            " (VNSEARCH_WRITE_TOKENS)"
-        )  # fmt: skip
-    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
-    given_bytes = given.strip().encode("utf-8")
-    matched = False
-    for token in tokens:  # every token compared: the time says nothing of which
-        matched |= hmac.compare_digest(token, given_bytes)
-    if scheme.lower() != "bearer" or not given_bytes or not matched:
-        raise WriteRefused(401, "unauthorized", "a write needs 'Authorization: Bearer <token>'"
-                           " with a valid token")  # fmt: skip
+blueprint.before_request(authorize)
 
 
 @blueprint.post("/api/documents")

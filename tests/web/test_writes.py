@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from indexer.whoosh.build import build
 from webapp import create_app
-from webapp.writes import tokens_of
+from webapp.auth import tokens_of
 
 from ..conftest import BACKENDS, CORPUS
 
