@@ -39,13 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = AnyPath
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
 
-    from . import api, auth, engine, pages, writes
+    from . import api, auth, editorial, engine, pages, writes
 
     engine.init_app(app, settings)
 
     auth.init_app(app, settings.write_tokens)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(writes.blueprint)
+    app.register_blueprint(editorial.blueprint)
     app.register_blueprint(pages.blueprint)
 
     @app.after_request

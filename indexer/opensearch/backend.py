@@ -22,6 +22,7 @@ from ..language.analysis import VERSION
 from ..search.engine import Backend
 from . import build, vocabulary, writes
 from .client import Cluster, ClusterError, path
+from .editorial import ClusterStore
 from .mapping import FIELDS, VOCABULARY
 from .view import ClusterView
 
@@ -52,6 +53,7 @@ class OpenSearchBackend(Backend):
         self._local = threading.local()
         self._tables: dict[str, Abbreviations] = {}
         self._changed_at = 0.0  # when this process last wrote: views look again
+        self.editorial = ClusterStore(self.cluster, alias)
 
     def current(self) -> str:
         """The concrete index the alias names now."""
@@ -159,6 +161,8 @@ class OpenSearchBackend(Backend):
         return writes.task(self, number)
 
     def delete(self) -> None:
-        """Delete every index built for the alias (its articles and vocabularies)."""
+        """Delete every index built for the alias (its articles and vocabularies) and its
+        synonyms and curations."""
         for pattern in (f"{self.alias}-20*", f"vocabulary-{self.alias}-20*"):
             self.cluster.request("DELETE", path(pattern), ok=(404,))
+        self.editorial.forget()

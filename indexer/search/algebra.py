@@ -64,7 +64,7 @@ class Everything:
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # a keyword field: "author", "place", "source", "story"
+    name: str  # a keyword field: "author", "place", "source", "story", "id"
     value: str
 
 
@@ -130,8 +130,10 @@ def matching(plan: Plan) -> Node:
 
 
 def filters(request: SearchRequest) -> list[Node]:
-    """The request's author, place, source, story and dates."""
+    """The request's author, place, source, story and dates, and the ids it leaves out."""
     found: list[Node] = []
+    if request.without:
+        found.append(Not(AnyOf(tuple(Field("id", i) for i in request.without))))
     for name in ("author", "place", "source", "story"):
         if value := getattr(request, name):
             found.append(Field(name, value))

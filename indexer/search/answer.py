@@ -8,16 +8,19 @@ for every backend.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from ..indexing.stored import MARKED_CHARS
 from . import algebra, didyoumean, rerank
+from .editorial import Curation, Rules
 from .marks import Unit, field_ranges, highlight_units
 from .plan import plan as make_plan
 from .query import Query, parse
 from .request import Deadline, SearchRequest
 from .results import FACET_SIZE, FACETS, Document, Hit, SearchResult, Similar
 from .snippets import mark, snippet
+from .synonyms import expand
 
 SNIPPET_PLACES = 24  # places of each word a snippet chooses its passages among
 # A reading of a plain query is searched instead of it when it is this much likelier
@@ -29,17 +32,24 @@ SEARCH_GAIN = 1.5
 LITTLE = 4
 
 
-def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
+def search(
+    view, request: SearchRequest, time_limit: float, rules: Rules | None = None
+) -> SearchResult:
     """Answer *request* from *view* within *time_limit* seconds (then partially).
 
     A plain query that finds nothing or little is searched in a much likelier reading of
     it when there is one (search.correct), and says so; with request.verbatim it is
-    searched as typed, the reading offered."""
+    searched as typed, the reading offered. The editors' *rules* apply: synonyms
+    (search.synonyms) to the query searched, and the curation of its words: its pinned
+    articles first on the first page, its hidden ones nowhere."""
     started = time.perf_counter()
     deadline = Deadline(time_limit)
+    rules = rules or Rules()
     parsed = parse(request.q)
+    pinned, request = _curated(view, rules.curation(parsed, view.analyse), request)
+    shift = len(pinned)  # the pinned articles come before the ranked ones
     correction = view.correction(parsed.alternatives[0][0].text) if parsed.plain else None
-    plan, sort, found = _found(view, parsed, request, deadline)
+    plan, sort, found = _found(view, parsed, request, deadline, rules, shift)
     searched_as, read_total = None, None
     if (
         correction
@@ -48,7 +58,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         and not deadline.expired()
     ):
         read = parse(correction.text)
-        read_plan, read_sort, read_found = _found(view, read, request, deadline)
+        read_plan, read_sort, read_found = _found(view, read, request, deadline, rules, shift)
         if not deadline.passed:  # whole: what _finds_more would count again
             read_total = read_found.total
         as_typed = 0 if found.relaxed else found.total
@@ -61,10 +71,15 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     if sort == "relevance" and plan.long and plan.sequences and not deadline.expired():
         head = rerank.RERANKED
         ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
-    units = highlight_units(parsed, view.analyse, view.restore)
-    page = ranked[request.start : request.start + request.per_page]
+    units = highlight_units(_expanded(view, parsed, rules), view.analyse, view.restore)
+    first = max(request.start - shift, 0)
+    page = ranked[first : request.start + request.per_page - shift]
+    if request.page == 1:
+        page = [(ref, None) for ref in pinned] + page
     # Past the time limit the rest of the page comes unmarked (the answer says partial).
     hits = [hit(view, ref, score, [] if deadline.expired() else units) for ref, score in page]
+    for pinned_hit in hits[:shift] if request.page == 1 else []:
+        pinned_hit.pinned = True
     if request.collapse:
         for found_hit, (ref, _) in zip(hits, page):
             more, ids = found.similar.get(view.key(ref), (0, []))
@@ -78,7 +93,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         )
     return SearchResult(
         query=request.q,
-        total=found.total,
+        total=found.total + shift,
         page=request.page,
         per_page=request.per_page,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -87,7 +102,7 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
         suggestion=suggestion,
         sort=sort,
         collapse=request.collapse,
-        stories=found.stories if request.collapse else None,
+        stories=found.stories + shift if request.collapse and found.stories is not None else None,
         partial=deadline.passed,
         relaxed=found.relaxed,
         filters=request.filters(),
@@ -95,15 +110,16 @@ def search(view, request: SearchRequest, time_limit: float) -> SearchResult:
     )
 
 
-def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
-    """The plan of a parsed query, the order it is sorted in, and what the view finds: a
-    short query none of whose documents holds every word finds those holding the most."""
-    plan = make_plan(parsed, view.analyse, view.restore)
+def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline, rules, shift=0):
+    """The plan of a parsed query (its synonyms read in), the order it is sorted in, and
+    what the view finds: a short query none of whose documents holds every word finds
+    those holding the most. *shift*: articles a curation pins before these."""
+    plan = make_plan(_expanded(view, parsed, rules), view.analyse, view.restore)
     sort = request.sort
     if sort in algebra.RANKED and not plan.scoring:
         sort = "newest"  # nothing to rank by: an empty query, or filters only
-    needed = request.page * request.per_page
-    skip = request.start
+    needed = max(request.page * request.per_page - shift, 1)
+    skip = max(request.start - shift, 0)
     if sort == "relevance" and plan.long:
         needed = max(needed, rerank.RERANKED)  # every page re-ranks the same head
         if skip < rerank.RERANKED:
@@ -116,6 +132,34 @@ def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline):
             found = view.find(algebra.relax(asked, plan, request, least), deadline)
             found.relaxed = True
     return plan, sort, found
+
+
+def _expanded(view, parsed: Query, rules: Rules | None) -> Query:
+    """*parsed* with the synonyms of *rules* read in (search.synonyms)."""
+    if not rules or not rules.synonyms:
+        return parsed
+    return expand(parsed, view.synonyms(rules), view.analyse)
+
+
+def _curated(view, curation: Curation | None, request: SearchRequest):
+    """The references of the articles *curation* pins that exist and pass the request's
+    filters, in order (at most a page of them), and the request leaving out every
+    article the curation names (its pinned ones are shown apart)."""
+    if curation is None:
+        return [], request
+    pinned = []
+    narrowed = algebra.filters(request)
+    for doc_id in curation.pin:
+        ref = view.lookup(doc_id)
+        if ref is None or doc_id in curation.hide:
+            continue
+        if narrowed and not view.count(algebra.all_of([algebra.Field("id", doc_id), *narrowed])):
+            continue
+        pinned.append(ref)
+        if len(pinned) == request.per_page:
+            break
+    without = tuple(dict.fromkeys((*request.without, *curation.pin, *curation.hide)))
+    return pinned, dataclasses.replace(request, without=without)
 
 
 def _finds_more(view, correction, found, request: SearchRequest, total=None) -> str | None:
@@ -169,7 +213,7 @@ def hit(view, ref, score: float | None, units: list[Unit]) -> Hit:
     return Hit(**info(stored, units), score=score, snippet=snippet(body, ranges))
 
 
-def document(view, doc_id: str, q: str) -> Document | None:
+def document(view, doc_id: str, q: str, rules: Rules | None = None) -> Document | None:
     """A whole document by id, its text marked where *q* matches; None if unknown.
 
     Its paragraphs (what the page shows) cover the first MARKED_CHARS characters of a
@@ -178,7 +222,11 @@ def document(view, doc_id: str, q: str) -> Document | None:
     if ref is None:
         return None
     stored = view.stored(ref)
-    units = highlight_units(parse(q), view.analyse, view.restore) if q.strip() else []
+    units = (
+        highlight_units(_expanded(view, parse(q), rules), view.analyse, view.restore)
+        if q.strip()
+        else []
+    )
     body = stored.get("body", "")
     if stored.get("body_cut"):
         body += view.rest_of_text(ref)

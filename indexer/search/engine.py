@@ -29,9 +29,11 @@ from . import answer, related
 from .algebra import Node, Search
 from .complete import Completions, Recent
 from .correct import Correction, correct
+from .editorial import Rules, Store
 from .plan import Need
 from .request import Deadline, InvalidRequest, SearchRequest, check_query
 from .results import Document, Related, SearchResult
+from .synonyms import Matcher
 from .vocabulary import Vocabulary
 
 # What View.stored returns of a document: the article's fields and, per text field
@@ -78,6 +80,7 @@ class View(ABC):
         self._corrected: dict[str, Correction | None] = {}
         self._decoded: OrderedDict[tuple, tuple[Spans, Terms]] = OrderedDict()
         self._recent: Recent | None = None
+        self._synonyms: tuple[Rules, Matcher] | None = None
 
     def adopt(self, previous: View) -> None:
         """Take over the vocabulary of *previous* (a view of an earlier commit of the same
@@ -98,6 +101,13 @@ class View(ABC):
             if len(self._analysed) > CACHED_ANALYSES:
                 self._analysed.popitem(last=False)
         return found
+
+    def synonyms(self, rules: Rules) -> Matcher:
+        """The phrases of *rules*' synonyms as this view analyses them (kept while the
+        rules are the same)."""
+        if self._synonyms is None or self._synonyms[0] is not rules:
+            self._synonyms = (rules, Matcher(rules, self.analyse))
+        return self._synonyms[1]
 
     def restore(self, run: Analysis) -> list[str] | None:
         """The likeliest reading of the syllables of a run typed bare, or None."""
@@ -203,6 +213,7 @@ class Backend(ABC):
     """An index and the engine that holds it: what the web app and the CLI call."""
 
     time_limit: float
+    editorial: Store  # synonyms and curations (search.editorial), kept apart from builds
 
     # --- reading ---------------------------------------------------------------------
 
@@ -233,12 +244,14 @@ class Backend(ABC):
         """Answer a search request (or keyword parameters of one)."""
         request = request or SearchRequest(**params)
         request.validate()
-        return self.reading(lambda view: answer.search(view, request, self.time_limit))
+        rules = self.editorial.rules()
+        return self.reading(lambda view: answer.search(view, request, self.time_limit, rules))
 
     def document(self, doc_id: str, q: str = "") -> Document | None:
         """Return a whole document, its text marked where *q* matches, or None."""
         check_query(q)
-        return self.reading(lambda view: answer.document(view, doc_id, q))
+        rules = self.editorial.rules() if q.strip() else None
+        return self.reading(lambda view: answer.document(view, doc_id, q, rules))
 
     def related(self, doc_id: str, limit: int = related.RELATED) -> Related | None:
         """The articles related to *doc_id* (1 to related.MAX_RELATED of them), or None

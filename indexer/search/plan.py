@@ -259,8 +259,9 @@ def _all(representation: str, terms, fields) -> Need:
 
 
 def requirement(clause: Clause, run: Analysis) -> Need | None:
-    """What a phrase, a field clause or an exclusion demands of a document: each syllable
-    by its own rule (marks typed, that syllable; bare, any that folds to it)."""
+    """What a phrase, a field clause, a required run (Clause.required) or an exclusion
+    demands of a document: each syllable by its own rule (marks typed, that syllable;
+    bare, any that folds to it)."""
     if not run.syllables:
         return None
     if clause.field in ("author", "place"):
@@ -286,7 +287,9 @@ def plan(parsed: Parsed, analyse_text, restore=None) -> Plan:
         runs, recall = [], {}
         for clause in clauses:
             run = analyse_text(clause.text)
-            if (clause.phrase or clause.field) and (need := requirement(clause, run)):
+            if (clause.phrase or clause.field or clause.required) and (
+                need := requirement(clause, run)
+            ):
                 alternative.needs.append(need)
             if clause.field in ("author", "place") or not run.syllables:
                 continue

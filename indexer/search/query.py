@@ -39,6 +39,7 @@ class Clause:
     text: str
     phrase: bool = False
     field: str | None = None  # None, "title", "author" or "place"
+    required: bool = False  # every word must hold (a query rewritten by search.synonyms)
 
 
 @dataclass

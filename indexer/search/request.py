@@ -114,6 +114,8 @@ class SearchRequest:
     source: str | None = None
     story: str | None = None
     verbatim: bool = False
+    # not a parameter: ids left out (a curation's pinned articles, shown apart, and hidden)
+    without: tuple[str, ...] = ()
 
     @classmethod
     def from_params(cls, params, defaults: dict | None = None) -> SearchRequest:

@@ -71,6 +71,12 @@ class Hit(Ranked):
             " search found (story=<story> lists them all); null with collapse=false"
         ),
     )
+    pinned: bool = field(
+        default=False,
+        metadata=_doc(
+            "Shown first by an editor's curation of this query (PUT /api/curations/{id})"
+        ),
+    )
 
 
 @dataclass

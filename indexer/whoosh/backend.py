@@ -20,6 +20,7 @@ from ..search.engine import Backend
 from ..search.request import InvalidRequest
 from . import build, storage
 from .apply import Applier, journal_of, pending
+from .editorial import FileStore
 from .view import GenerationView
 
 RELOAD_SECONDS = 1.0
@@ -42,6 +43,7 @@ class WhooshBackend(Backend):
         self.journal = journal_of(self.index_dir)
         self.applier = Applier(self.index_dir, applied=self._changed)
         self._changed_at = 0.0  # when this process last committed: views look again
+        self.editorial = FileStore(self.index_dir)
 
     def _changed(self) -> None:
         self._changed_at = time.monotonic()

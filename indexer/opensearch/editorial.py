@@ -1,0 +1,78 @@
+"""An alias's synonyms and curations (search.editorial) in a document of the cluster.
+
+EDITORIAL holds one document an alias, named by it: {"synonyms": [...], "curations": [...]}.
+Outside the alias's indexes, a rebuild keeps it. A change is a read and a write
+conditional on the document's sequence number, tried again when another writer came
+first, so no change is lost; OpenSearch has it in its translog before it answers. A
+worker asks for the document's sequence number at every request (a realtime GET,
+without the source) and reads the rules again only when it moved: a change holds at
+once on every worker.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..search.editorial import Rules, Store
+from .client import ClusterError, path
+
+EDITORIAL = "vnsearch_editorial"  # not "<alias>-...": the alias's own indexes are named so
+ATTEMPTS = 20
+
+
+class ClusterStore(Store):
+    """The rules of the alias *alias* in *cluster*."""
+
+    def __init__(self, cluster, alias: str):
+        self.cluster = cluster
+        self.alias = alias
+        self._seen: tuple | None = None  # (seq_no, primary_term) when last read
+        self._rules = Rules()
+        self._reading = threading.Lock()
+
+    def _document(self, source: bool) -> dict:
+        params = {} if source else {"_source": "false"}
+        return self.cluster.request(
+            "GET", path(EDITORIAL, "_doc", self.alias), params=params, ok=(404,)
+        )
+
+    def rules(self) -> Rules:
+        found = self._document(source=False)
+        if not found.get("found"):
+            return Rules()
+        seen = (found["_seq_no"], found["_primary_term"])
+        if seen != self._seen:
+            with self._reading:
+                if seen != self._seen:
+                    whole = self._document(source=True)
+                    self._rules = _rules(whole)
+                    self._seen = (whole["_seq_no"], whole["_primary_term"])
+        return self._rules
+
+    def forget(self) -> None:
+        """Delete the alias's rules (the alias itself is deleted)."""
+        self.cluster.request("DELETE", path(EDITORIAL, "_doc", self.alias), ok=(404,))
+        self._seen, self._rules = None, Rules()
+
+    def change(self, change) -> Rules:
+        for _ in range(ATTEMPTS):
+            found = self._document(source=True)
+            current = _rules(found) if found.get("found") else Rules()
+            changed = change(current)
+            params = {"op_type": "create"}
+            if found.get("found"):
+                params = {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
+            try:
+                answer = self.cluster.request(
+                    "PUT", path(EDITORIAL, "_doc", self.alias), changed.to_json(), params=params
+                )
+            except ClusterError as error:
+                if error.status == 409:  # another writer came first: read theirs, again
+                    continue
+                raise
+            return _rules({**answer, "_source": changed.to_json()})
+        raise ClusterError(409, f"the rules of {self.alias} kept changing under this change")
+
+
+def _rules(found: dict) -> Rules:
+    return Rules.from_json(found["_source"], f"{found['_primary_term']}:{found['_seq_no']}")
