@@ -13,6 +13,7 @@ from indexer.search.request import (
 )
 from indexer.search.results import Document, Hit, Ranked, Related, SearchResult, Similar, schema
 
+from . import openapi_editorial as editorial
 from . import openapi_writes as writes
 
 _ERROR = {
@@ -283,3 +284,5 @@ SPEC["paths"].update(writes.PATHS)
 SPEC["paths"]["/api/documents/{id}"].update(writes.DOCUMENT_METHODS)
 SPEC["components"]["schemas"].update(writes.SCHEMAS)
 SPEC["components"]["securitySchemes"] = writes.SECURITY_SCHEMES
+SPEC["paths"].update(editorial.PATHS)
+SPEC["components"]["schemas"].update(editorial.SCHEMAS)

@@ -167,6 +167,10 @@ def test_openapi_describes_every_endpoint(client):
         "/api/openapi.json",
         "/api/documents",
         "/api/tasks/{number}",
+        "/api/synonyms",
+        "/api/synonyms/{id}",
+        "/api/curations",
+        "/api/curations/{id}",
     }
     assert set(spec["paths"]["/api/documents/{id}"]) == {"get", "put", "delete"}
     assert spec["paths"]["/api/documents"]["post"]["security"] == [{"bearer": []}]
