@@ -4,6 +4,8 @@ and deleted, bad input, and what searches do with them at once."""
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.whoosh.build import build
 from webapp import create_app
@@ -241,3 +243,45 @@ def test_a_curation_pins_and_hides(client):
     finally:
         client.delete("/api/curations/storm", headers=AUTH)
     assert ids(client, "bão số 3") == plain
+
+
+# --- strange input ----------------------------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+RULE = st.fixed_dictionaries(
+    {},
+    optional={
+        "words": st.lists(st.text(max_size=20), max_size=4) | JSON,
+        "root": st.text(max_size=20) | JSON,
+        "query": st.text(max_size=30) | JSON,
+        "pin": st.lists(st.text(max_size=12), max_size=3) | JSON,
+        "hide": st.lists(st.text(max_size=12), max_size=3) | JSON,
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kind=st.sampled_from(["synonyms", "curations"]), body=RULE | JSON, q=st.text(max_size=40))
+def test_strange_rules_and_queries_never_fail(client, kind, body, q):
+    """Any body is kept or refused with a 4xx; any query under the rules kept is answered."""
+    answer = put(client, kind, "strange", body)
+    if body is None:  # the test client sends no body then
+        assert answer.status_code == 415
+    else:
+        assert answer.status_code in (200, 201, 400), answer.get_data(as_text=True)
+    if answer.status_code == 400:
+        assert answer.json["error"]["code"].startswith("invalid_")
+    assert client.get("/api/search", query_string={"q": q}).status_code == 200
+    words = body.get("words") if isinstance(body, dict) else None
+    if isinstance(words, list) and all(isinstance(w, str) for w in words):
+        phrase = " ".join(words[:2])  # the rule's own phrases, searched
+        assert client.get("/api/search", query_string={"q": phrase[:1000]}).status_code == 200
+    client.delete(f"/api/{kind}/strange", headers=AUTH)
