@@ -9,6 +9,9 @@ import json
 
 import pytest
 
+from indexer.search.editorial import curation_of
+from indexer.whoosh.editorial import FileStore
+
 from ..servers import ROOT, serving_corpus
 
 pytestmark = pytest.mark.browser
@@ -29,12 +32,16 @@ PAGES = {
     "fresh": "/?q=t%E1%BB%95+ch%E1%BB%A9c&sort=fresh",
     "story": "/?q=t%E1%BB%95+ch%E1%BB%A9c&story=000_50d02545dceeb243&collapse=false",
     "missing": "/doc/no-such-article",
+    "curated": "/?q=h%E1%BB%99i+ngh%E1%BB%8B",  # a pinned hit: "Biên tập chọn"
 }
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    with serving_corpus(tmp_path_factory.mktemp("a11y")) as url:
+    folder = tmp_path_factory.mktemp("a11y")
+    with serving_corpus(folder) as url:
+        pinned = {"query": "hội nghị", "pin": ["004_80203056e2d47fdc"]}
+        FileStore(folder / "index").put("curations", curation_of("a11y", pinned))
         yield url
 
 

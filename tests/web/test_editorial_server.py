@@ -5,6 +5,7 @@ answers, and after a rebuild of the index by the command line."""
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 import uuid
 
 import pytest
@@ -101,6 +102,10 @@ def test_a_pin_and_a_hide_hold_at_once_on_every_worker(served):
             ("hcm-3", True),
             *[(i, False) for i in rest],
         ]
+    with urllib.request.urlopen(base + "/?q=gi%C3%A1+thu%C3%AA+nh%C3%A0") as response:
+        page = response.read().decode("utf-8")  # the page says which hits an editor chose
+    assert page.count('class="pinned">Biên tập chọn<') == 2
+    assert page.index("/doc/hn-1") < page.index("/doc/hcm-3") < page.index("/doc/hcm-2")
     assert call_json(base, "DELETE", "/api/curations/rent", token=TOKEN)[0] == 200
     assert {tuple(h["id"] for h in searched(base, "giá thuê nhà")) for _ in range(8)} == {
         tuple(plain)
