@@ -113,8 +113,17 @@ def search(
 def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline, rules, shift=0):
     """The plan of a parsed query (its synonyms read in), the order it is sorted in, and
     what the view finds: a short query none of whose documents holds every word finds
-    those holding the most. *shift*: articles a curation pins before these."""
-    plan = make_plan(_expanded(view, parsed, rules), view.analyse, view.restore)
+    those holding the most (when its synonyms find nothing either: alternatives are not
+    relaxed). *shift*: articles a curation pins before these."""
+    expanded = _expanded(view, parsed, rules)
+    found = _found_as(view, expanded, request, deadline, shift)
+    if expanded is not parsed and not found[2].total and not deadline.expired():
+        found = _found_as(view, parsed, request, deadline, shift)
+    return found
+
+
+def _found_as(view, parsed: Query, request: SearchRequest, deadline: Deadline, shift: int):
+    plan = make_plan(parsed, view.analyse, view.restore)
     sort = request.sort
     if sort in algebra.RANKED and not plan.scoring:
         sort = "newest"  # nothing to rank by: an empty query, or filters only

@@ -86,6 +86,7 @@ PARAMETERS = (
 NAMES = tuple(p.name for p in PARAMETERS)
 FILTERS = ("date_from", "date_to", "author", "place", "source", "story")  # what narrows the results
 KEPT = tuple(name for name in NAMES if name != "page")  # what a new page of results keeps
+INTERNAL = ("without",)  # SearchRequest's fields that no caller sets: the engine's own
 
 
 class InvalidRequest(ValueError):
@@ -114,7 +115,8 @@ class SearchRequest:
     source: str | None = None
     story: str | None = None
     verbatim: bool = False
-    # not a parameter: ids left out (a curation's pinned articles, shown apart, and hidden)
+    # not a parameter (INTERNAL): ids left out (a curation's pinned ones, shown apart, and
+    # hidden ones)
     without: tuple[str, ...] = ()
 
     @classmethod

@@ -496,8 +496,9 @@ def test_restricted_search_over_several_segments(tmp_path):
 def test_the_request_parameters_are_one_table():
     from dataclasses import fields
 
-    from indexer.search.request import FILTERS, KEPT, NAMES
+    from indexer.search.request import FILTERS, INTERNAL, KEPT, NAMES
 
-    assert tuple(f.name for f in fields(SearchRequest)) == NAMES
+    assert tuple(f.name for f in fields(SearchRequest) if f.name not in INTERNAL) == NAMES
+    assert not set(INTERNAL) & set(NAMES)
     assert set(FILTERS) < set(KEPT) < set(NAMES)
     assert "page" not in KEPT  # a new search starts at the first page
