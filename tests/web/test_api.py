@@ -283,7 +283,7 @@ def test_the_json_fields_are_the_contract(client):
     hit = client.get("/api/search?q=to+chuc+dang").json["hits"][0]
     assert list(hit) == ["id", "title", "title_given", "title_html", "date", "author",
                          "source", "place", "url", "story", "score", "snippet",
-                         "similar"]  # fmt: skip
+                         "similar", "pinned"]  # fmt: skip
     document = client.get("/api/documents/002_abb0d72e086358a6").json
     assert list(document) == ["id", "title", "title_given", "date", "author", "source",
                               "place", "url", "story", "text"]  # fmt: skip
