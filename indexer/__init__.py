@@ -42,6 +42,7 @@ __all__ = [
     "WhooshBackend",
     "analyse",
     "open_backend",
+    "open_search_log",
     "parse_article",
 ]
 
@@ -68,16 +69,15 @@ _WHERE = {
 
 def open_backend(settings=None):
     """The backend the settings name, over the index they name (Settings.load() if None)."""
-    from .settings import ALIAS, BY_NAME, Settings
+    from .settings import Settings
 
     settings = settings or Settings.load()
     if settings.backend == "opensearch":
         from .opensearch.backend import OpenSearchBackend
 
-        alias = ALIAS if settings.index == BY_NAME["index"].default else settings.index
         return OpenSearchBackend(
             settings.opensearch_url,
-            alias,
+            _alias(settings),
             settings.reload_seconds,
             settings.time_limit,
             settings.shards,
@@ -86,6 +86,37 @@ def open_backend(settings=None):
     from .whoosh.backend import WhooshBackend
 
     return WhooshBackend(settings.index, settings.reload_seconds, settings.time_limit)
+
+
+def _alias(settings) -> str:
+    """The OpenSearch alias the settings name: "vnsearch" when the index is left unset."""
+    from .settings import ALIAS, BY_NAME
+
+    return ALIAS if settings.index == BY_NAME["index"].default else settings.index
+
+
+def open_search_log(settings=None):
+    """The log of what readers search (search.analytics.SearchLog) of the index the
+    settings name: the file VNSEARCH_ANALYTICS_PATH, else analytics.sqlite3 in the Whoosh
+    index directory (beside its generations: builds keep it), else, for an OpenSearch
+    alias, var/analytics-<alias>.sqlite3 (from the working directory, as var/index is)."""
+    from pathlib import Path
+
+    from .search.analytics import SearchLog
+    from .settings import SettingError, Settings
+
+    settings = settings or Settings.load()
+    if settings.analytics not in (0, 1):
+        raise SettingError(f"VNSEARCH_ANALYTICS must be 1 or 0, not {settings.analytics}")
+    if not 1 <= settings.analytics_days <= 3650:
+        raise SettingError("VNSEARCH_ANALYTICS_DAYS must be from 1 to 3650")
+    if settings.analytics_path:
+        path = Path(settings.analytics_path)
+    elif settings.backend == "opensearch":
+        path = Path("var") / f"analytics-{_alias(settings)}.sqlite3"
+    else:
+        path = Path(settings.index) / "analytics.sqlite3"
+    return SearchLog(path, settings.analytics_days)
 
 
 def __getattr__(name: str):

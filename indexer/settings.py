@@ -121,6 +121,31 @@ SETTINGS += (
         "days after which sort=fresh halves an article's score (a search's half_life)",
     ),
 )
+SETTINGS += (  # what readers search (indexer.search.analytics, webapp/analytics.py)
+    Setting(
+        "analytics",
+        "VNSEARCH_ANALYTICS",
+        int,
+        1,
+        "1: the server records each search (query, total, time, day; never who asked);"
+        " 0: it records none",
+    ),
+    Setting(
+        "analytics_days",
+        "VNSEARCH_ANALYTICS_DAYS",
+        int,
+        90,
+        "days the recorded searches are kept (and the longest a report looks back)",
+    ),
+    Setting(
+        "analytics_path",
+        "VNSEARCH_ANALYTICS_PATH",
+        str,
+        None,
+        "the SQLite file of recorded searches (default: analytics.sqlite3 in the index"
+        " directory; OpenSearch: var/analytics-<alias>.sqlite3)",
+    ),
+)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 BACKENDS = ("whoosh", "opensearch")
 ALIAS = "vnsearch"  # the OpenSearch alias when the index setting is left at its default
