@@ -1,10 +1,19 @@
 """What the seam takes to write (search.engine.Backend.write): Op, a put or a delete of one
-document, and the outcome of a task of them, the same JSON on every backend."""
+document, and the outcome of a task of them, the same JSON on every backend.
+
+A task's outcome is settled once, by the process that applied it (a server's writer
+process, a worker, a CLI build catching up; on OpenSearch the worker that took it), and
+`announce()`d to LISTENERS there: the server's metrics count tasks applied and failed so
+(webapp/metrics.py) without the library knowing of them. Nobody listens by default.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import NamedTuple
+
+LISTENERS: list[Callable[[dict], None]] = []  # told of each outcome settled (announce)
 
 
 class Op(NamedTuple):
@@ -38,4 +47,11 @@ def settle(outcome: dict, seconds: float) -> dict:
     took = counts["indexed"] + counts["unchanged"] + counts["deleted"]
     outcome["status"] = "applied" if took or not counts["failed"] else "failed"
     outcome["seconds"] = round(seconds, 3)
+    announce(outcome)
     return outcome
+
+
+def announce(outcome: dict) -> None:
+    """Tell every listener that a task's *outcome* is settled ("applied" or "failed")."""
+    for listener in LISTENERS:
+        listener(outcome)
