@@ -82,10 +82,16 @@ def open_backend(settings=None):
             settings.time_limit,
             settings.shards,
             settings.replicas,
+            tasks_days=settings.tasks_days,
         )
     from .whoosh.backend import WhooshBackend
 
-    return WhooshBackend(settings.index, settings.reload_seconds, settings.time_limit)
+    return WhooshBackend(
+        settings.index,
+        settings.reload_seconds,
+        settings.time_limit,
+        tasks_days=settings.tasks_days,
+    )
 
 
 def _alias(settings) -> str:

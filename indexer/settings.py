@@ -146,6 +146,25 @@ SETTINGS += (  # what readers search (indexer.search.analytics, webapp/analytics
         " directory; OpenSearch: var/analytics-<alias>.sqlite3)",
     ),
 )
+SETTINGS += (  # Prometheus metrics of the server (webapp/metrics.py)
+    Setting(
+        "metrics",
+        "VNSEARCH_METRICS",
+        int,
+        1,
+        "1: the server counts requests, searches and writes and serves them at /metrics"
+        " (Prometheus); 0: it records none and /metrics is a 404",
+    ),
+)
+SETTINGS += (  # the write journal and its tasks (indexer.whoosh.compaction, opensearch.writes)
+    Setting(
+        "tasks_days",
+        "VNSEARCH_TASKS_DAYS",
+        float,
+        7.0,
+        "days the outcome of a write task is kept (GET /api/tasks/<n>; then 404)",
+    ),
+)
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 BACKENDS = ("whoosh", "opensearch")
 ALIAS = "vnsearch"  # the OpenSearch alias when the index setting is left at its default
@@ -190,6 +209,8 @@ class Settings:
             raise SettingError(
                 f"VNSEARCH_HALF_LIFE_DAYS must be above 0 and at most {MAX_HALF_LIFE:,.0f}"
             )
+        if not values["tasks_days"] > 0:
+            raise SettingError("VNSEARCH_TASKS_DAYS must be above 0")
         return cls(values)
 
     def search_defaults(self) -> dict[str, Any]:

@@ -89,7 +89,11 @@ PATHS = {
                 },
                 "401": {"description": _ERRORS["401"], "content": _JSON_ERROR},
                 "403": {"description": _ERRORS["403"], "content": _JSON_ERROR},
-                "404": {"description": "No such task", "content": _JSON_ERROR},
+                "404": {
+                    "description": "No such task, or its outcome was kept longer than"
+                    " VNSEARCH_TASKS_DAYS (7 days) and pruned",
+                    "content": _JSON_ERROR,
+                },
             },
         }
     },

@@ -3,7 +3,8 @@
 OpenSearch makes a write durable (its translog) before it answers, so the cluster does
 the journal's work: a task is applied at once, under the alias's lock (waiting for a
 build or update that holds it), and its outcome kept in TASKS under its number, which
-the lock also makes the next in turn.
+the lock also makes the next in turn, with when it settled (`applied_at`, epoch seconds:
+the server's metrics read it, `task()` leaves it out).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from ..articles.sources import jsonl_record
 from ..indexing.report import Reporter
 from ..indexing.run import Run
-from ..indexing.writes import Op, outcome, settle
+from ..indexing.writes import Op, announce, outcome, settle
 from . import locks
 from .build import forget, send
 from .client import path
@@ -23,6 +24,8 @@ from .vocabulary import Counts
 TASKS = "vnsearch_tasks"  # outcomes by number, and the last number given ("last")
 LOCK_WAIT = 15.0  # seconds a write waits for the alias's lock (under gunicorn's 30 s)
 ORIGIN = "api"
+PRUNE_EVERY = 100  # tasks between two prunings of old outcomes
+PRUNE_BATCH = 1000  # outcomes deleted in one bulk request
 
 
 def write(backend, ops: list[Op], rejected: list[dict]) -> int:
@@ -38,18 +41,63 @@ def write(backend, ops: list[Op], rejected: list[dict]) -> int:
         except Exception as error:  # the task says so; the writes before it may stand
             found["error"] = f"{type(error).__name__}: {error}"
             found["status"] = "failed"
-            backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), found)
+            announce(found)
+            kept = {**found, "applied_at": time.time()}
+            backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), kept)
             raise
         settle(found, time.monotonic() - started)
-        backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), found)
+        kept = {**found, "applied_at": time.time()}
+        backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), kept)
     finally:
         locks.release(backend)
+    if number % PRUNE_EVERY == 0:  # now and then, as the Whoosh applier prunes hourly
+        prune(backend)
     return number
+
+
+def prune(backend) -> int:
+    """Delete the outcomes kept longer than backend.tasks_days (VNSEARCH_TASKS_DAYS):
+    GET /api/tasks/<n> then answers 404, as on Whoosh. Return how many went. (Found, then
+    deleted in bulk: _delete_by_query is of the reindex module, which a cluster may lack.)"""
+    cutoff = time.time() - backend.tasks_days * 86400
+    query = {
+        "size": PRUNE_BATCH,
+        "_source": False,
+        "query": {"range": {"applied_at": {"lt": cutoff}}},
+    }
+    deleted = 0
+    while True:
+        found = backend.cluster.request("POST", path(TASKS, "_search"), query, ok=(404,))
+        hits = found.get("hits", {}).get("hits", [])
+        if not hits:
+            return deleted
+        actions = (json.dumps({"delete": {"_index": TASKS, "_id": hit["_id"]}}) for hit in hits)
+        body = "".join(f"{action}\n" for action in actions).encode("utf-8")
+        backend.cluster.request("POST", "/_bulk", body, params={"refresh": "true"})
+        deleted += len(hits)
 
 
 def task(backend, number: int) -> dict | None:
     found = backend.cluster.request("GET", path(TASKS, "_doc", str(number)), ok=(404,))
-    return found.get("_source") if found.get("found") else None
+    if not found.get("found"):
+        return None
+    return {k: v for k, v in found["_source"].items() if k != "applied_at"}
+
+
+def applied_at(backend, looked: int = 4) -> float | None:
+    """When the newest task settled (epoch seconds), or None: of the last *looked* task
+    numbers given, the highest one kept (the last may be being applied, or its writer
+    died before keeping it). Real-time GETs: no refresh needed."""
+    last = backend.cluster.request("GET", path(TASKS, "_doc", "last"), ok=(404,))
+    number = last.get("_source", {}).get("number", 0) if last.get("found") else 0
+    ids = [str(n) for n in range(number, max(number - looked, 0), -1)]
+    if not ids:
+        return None
+    found = backend.cluster.request("POST", path(TASKS, "_mget"), {"ids": ids})
+    for doc in found["docs"]:  # newest first
+        if doc.get("found") and "applied_at" in doc["_source"]:
+            return doc["_source"]["applied_at"]
+    return None
 
 
 def _next(backend) -> int:

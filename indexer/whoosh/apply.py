@@ -6,7 +6,9 @@ search sees all of a batch or none of it), under the index's lock (so a CLI buil
 update and the server's writes never interleave). Of several writes of one id in a
 batch the last wins. A put whose content hash is the live document's changes nothing.
 The Position is written into the generation after the commit: a crash between the two
-applies the batch again, to the same effect.
+applies the batch again, to the same effect. Then, still under the lock, the journal is
+compacted when due and old outcomes are pruned (compaction.py); the tasks read from a
+compacted log's base were settled when first applied, and get no outcome again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..articles.sources import Problem, jsonl_record
 from ..indexing.errors import IndexBusy, IndexNotFound
 from ..indexing.writes import Op, outcome, settle
 from ..language.abbreviations import Abbreviations
-from . import storage, stories
+from . import compaction, storage, stories
 from .journal import Journal, Position
 from .schema import build_schema
 from .workers import documents
@@ -62,8 +64,12 @@ def pending(index_dir: str | Path) -> bool:
     return journal.waiting(position(path, journal))
 
 
-def apply_pending(index_dir: str | Path, wait: float = 0.0) -> list[int]:
-    """Apply one batch of what the live generation lacks; return the tasks applied.
+def apply_pending(
+    index_dir: str | Path, wait: float = 0.0, tasks_days: float = compaction.TASKS_DAYS
+) -> list[int]:
+    """Apply one batch of what the live generation lacks; return the tasks applied. Then
+    compact the journal when due and prune outcomes older than *tasks_days*
+    (compaction.maintain).
 
     Raises IndexBusy when a build or update holds the lock past *wait* seconds. Without
     an index yet, an empty one is made first."""
@@ -74,7 +80,10 @@ def apply_pending(index_dir: str | Path, wait: float = 0.0) -> list[int]:
         except IndexNotFound:
             path = _empty(index_dir)
         ix = storage.open_index(index_dir)
-        return apply_batch(ix, path, journal)
+        applied = apply_batch(ix, path, journal)
+        if applied:
+            compaction.maintain(journal, position(path, journal), tasks_days)
+        return applied
 
 
 def catch_up(ix, path: Path, journal: Journal) -> int:
@@ -122,8 +131,9 @@ def apply_batch(ix, path: Path, journal: Journal) -> list[int]:
     # between two steps applies the batch again; its first outcomes stand)
     storage.sync(path)
     seconds = time.monotonic() - started
+    settled = {task.number for task in tasks if task.compacted}  # applied once already
     for number, found in outcomes.items():
-        if journal.outcome(number) is None:
+        if number not in settled and journal.outcome(number) is None:
             journal.done(number, settle(found, seconds))
     last = tasks[-1]
     reached = {"task": last.number, "offset": last.end, "journal": journal.identity()}
@@ -195,11 +205,18 @@ class Applier:
     interpreter; each worker process keeps one too, which waits *patience* seconds
     before it takes up writes nobody applied (the writer process died). The index's
     lock makes them take turns, and wait while a CLI build or update holds it.
-    *applied* is called after each commit this one made.
+    *applied* is called after each commit this one made; outcomes older than
+    *tasks_days* are pruned (compaction.maintain).
     """
 
-    def __init__(self, index_dir: str | Path, applied=lambda: None):
+    def __init__(
+        self,
+        index_dir: str | Path,
+        applied=lambda: None,
+        tasks_days: float = compaction.TASKS_DAYS,
+    ):
         self.index_dir = Path(index_dir)
+        self.tasks_days = tasks_days
         self.heartbeat = self.index_dir / JOURNAL / HEARTBEAT  # the writer process's
         self.applied = applied
         self.patience = 0.0
@@ -233,7 +250,7 @@ class Applier:
             self.wake.clear()
             try:
                 while alive() and pending(self.index_dir) and self._due():
-                    if not apply_pending(self.index_dir):
+                    if not apply_pending(self.index_dir, tasks_days=self.tasks_days):
                         break  # nothing whole to apply after all
                     self.applied()
             except IndexBusy:  # a build or update: the journal waits for it

@@ -21,8 +21,8 @@ from ..indexing.report import Reporter, Summary
 from ..indexing.run import Run
 from ..indexing.stories import Stories
 from ..language.abbreviations import Abbreviations
-from . import storage, stories
-from .apply import catch_up, journal_of
+from . import compaction, storage, stories
+from .apply import catch_up, journal_of, position
 from .schema import TEXT_FIELDS, build_schema
 from .workers import build_segments, documents
 
@@ -41,13 +41,15 @@ def build(
     max_bytes: int = MAX_BYTES,
     stream=None,
     lock_wait: float = LOCK_WAIT,
+    tasks_days: float = compaction.TASKS_DAYS,
 ) -> Summary:
     """Rebuild the index at *index_dir* from *sources*; publish it only when complete.
 
     The new index replaces the old one atomically, and only if something could be
     indexed (and, with *strict*, nothing failed). Raises IndexBusy when another
     build or update holds the index for more than *lock_wait* seconds (a server's
-    writes hold it for a commit at a time).
+    writes hold it for a commit at a time). Once published, the journal it replayed
+    is compacted and outcomes older than *tasks_days* pruned (compaction.maintain).
     """
     started = time.monotonic()
     schema = build_schema(Abbreviations.from_file(abbreviations))
@@ -70,11 +72,13 @@ def build(
                 _delete_superseded(ix, run)
                 stories.write_build(building, _stories(run, signatures), _live(run, signatures))
                 # what came over HTTP stays: the journal is applied before publishing
-                catch_up(ix, building, journal_of(index_dir))
+                journal = journal_of(index_dir)
+                catch_up(ix, building, journal)
                 summary.seconds = time.monotonic() - started
                 summary.published = True  # build.json is read only once it is
                 storage.write_info(building, "build.json", _info(sources, summary))
-                storage.publish(index_dir, building)
+                live = storage.publish(index_dir, building)
+                compaction.maintain(journal, position(live, journal), tasks_days, now=True)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
