@@ -27,6 +27,7 @@ from ..indexing.errors import IndexBusy, IndexNeedsRebuild, IndexNotFound
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
+WANTED = ".lock.wanted"  # held, shared, by those waiting for LOCK (see locked)
 GENERATION_PREFIX = "gen-"
 BUILDING_PREFIX = "building-"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
@@ -91,11 +92,27 @@ def open_index(index_dir: str | Path):
 
 @contextlib.contextmanager
 def locked(index_dir: str | Path, wait: float = 0.0):
-    """Hold the writers' lock of *index_dir*; raise IndexBusy if another writer has it."""
+    """Hold the writers' lock of *index_dir*; raise IndexBusy if another writer has it
+    past *wait* seconds.
+
+    Whoever waits for it (a build, an update, a snapshot: *wait* above 0) says so by a
+    shared lock on WANTED meanwhile, and a taker that would not wait (a server's applier,
+    which takes the lock again as soon as a batch is committed) gives way to them: under
+    a steady stream of writes, a waiting build is not kept out by the batches."""
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    wanted = os.open(root / WANTED, os.O_CREAT | os.O_RDWR, 0o644)
+    busy = f"{root} is being built or updated by another process"
     try:
+        if wait > 0:
+            fcntl.flock(wanted, fcntl.LOCK_SH)
+        else:
+            try:
+                fcntl.flock(wanted, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexBusy(busy) from None  # another waits for the lock
+            fcntl.flock(wanted, fcntl.LOCK_UN)
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -103,12 +120,12 @@ def locked(index_dir: str | Path, wait: float = 0.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        f"{root} is being built or updated by another process"
-                    ) from None
-                time.sleep(0.2)
+                    raise IndexBusy(busy) from None
+                time.sleep(0.05)
+        fcntl.flock(wanted, fcntl.LOCK_UN)
         yield root
     finally:
+        os.close(wanted)
         os.close(fd)  # closing releases the lock
 
 

@@ -147,6 +147,24 @@ def test_writes_wait_while_a_build_holds_the_lock(index):
     assert apply.apply_pending(index) == [1]
 
 
+def test_the_applier_gives_way_to_whoever_waits_for_the_lock(index):
+    import fcntl
+    import os
+
+    journal = apply.journal_of(index)
+    journal.append([put(doc("later"))], [])
+    wanted = os.open(index / storage.WANTED, os.O_CREAT | os.O_RDWR)
+    fcntl.flock(wanted, fcntl.LOCK_SH)  # as a build, an update or a snapshot waiting
+    try:
+        with pytest.raises(IndexBusy):  # the lock is free, but another waits for it
+            apply.apply_pending(index)
+        with storage.locked(index, wait=1.0):  # a waiter takes it all the same
+            pass
+    finally:
+        os.close(wanted)
+    assert apply.apply_pending(index) == [1]
+
+
 def test_the_first_write_to_an_empty_folder_makes_the_index(tmp_path):
     backend = WhooshBackend(tmp_path / "new")
     number = backend.write([put(doc("first"))], [])
