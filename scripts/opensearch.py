@@ -4,7 +4,8 @@
 Usage (from anywhere; paths are relative to the project root), `make opensearch-up` and
 `make opensearch-down` too:
 
-    python3 scripts/opensearch.py up      start the missing nodes, wait for a green cluster
+    python3 scripts/opensearch.py up      start the missing nodes (and restart, one at a time,
+                                          those whose configuration changed), wait for green
     python3 scripts/opensearch.py down    stop all nodes (SIGTERM, wait, SIGKILL), pid files
     python3 scripts/opensearch.py status  each node and the cluster's health (0 only if green)
     python3 scripts/opensearch.py fetch   only download and unpack the distribution
@@ -16,6 +17,13 @@ HTTP without the security plugin. Everything lives under var/opensearch/:
     dist/                       the cache: distribution zip, unpacked home, Maven repo
     n1/{config,data,logs,tmp}/  one folder per node (owned by the node's user)
     n1.pid, n2.pid, n3.pid      pid of each node's JVM
+    snapshots/                  the nodes' path.repo: where `python -m indexer snapshot`
+                                has the cluster write a snapshot (a filesystem repository)
+
+A node's opensearch.yml is written when it starts. `up` compares what it would write
+with what a running node started with: a node whose configuration changed (this
+script's, such as path.repo) is stopped and started again, one node at a time, each
+waiting for the cluster to be green, so the cluster keeps answering meanwhile.
 
 The distribution is OpenSearch's integ-test zip from Maven Central
 (org.opensearch.distribution.integ-test-zip:opensearch:<version>:zip), fetched with
@@ -281,6 +289,11 @@ def node_dir(name: str) -> Path:
     return BASE / name
 
 
+def snapshots_dir() -> Path:
+    """The nodes' path.repo: a folder they share for filesystem snapshot repositories."""
+    return BASE / "snapshots"
+
+
 def pid_file(name: str) -> Path:
     return BASE / f"{name}.pid"
 
@@ -373,22 +386,19 @@ def health(wait: str = "", timeout: float = 5.0) -> dict | None:
 # ---------------------------------------------------------------- node config
 
 
-def write_config(name: str, home: Path) -> Path:
+def node_config(name: str) -> str:
+    """The opensearch.yml of a node."""
     nd = node_dir(name)
-    conf = nd / "config"
-    for sub in ("data", "logs", "tmp"):
-        (nd / sub).mkdir(parents=True, exist_ok=True)
-    if not conf.exists():
-        shutil.copytree(home / "config", conf)
     ports = NODES[name]
     seeds = ", ".join(f'"{HOST}:{n["transport"]}"' for n in NODES.values())
     masters = ", ".join(f'"{n}"' for n in NODES)
-    (conf / "opensearch.yml").write_text(
+    return (
         "# Written by python3 scripts/opensearch.py on every start; edits are lost.\n"
         f"cluster.name: {CLUSTER}\n"
         f"node.name: {name}\n"
         f"path.data: {nd / 'data'}\n"
         f"path.logs: {nd / 'logs'}\n"
+        f"path.repo: [{snapshots_dir()}]\n"
         f"network.host: {HOST}\n"
         f"http.port: {ports['http']}\n"
         f"transport.port: {ports['transport']}\n"
@@ -397,6 +407,25 @@ def write_config(name: str, home: Path) -> Path:
         "bootstrap.memory_lock: false\n"
         "cluster.routing.allocation.disk.threshold_enabled: false\n"
     )
+
+
+def config_changed(name: str) -> bool:
+    """Whether a node started with another opensearch.yml than it would be given now."""
+    try:
+        return (node_dir(name) / "config" / "opensearch.yml").read_text() != node_config(name)
+    except OSError:
+        return True
+
+
+def write_config(name: str, home: Path) -> Path:
+    nd = node_dir(name)
+    conf = nd / "config"
+    for sub in ("data", "logs", "tmp"):
+        (nd / sub).mkdir(parents=True, exist_ok=True)
+    snapshots_dir().mkdir(parents=True, exist_ok=True)
+    if not conf.exists():
+        shutil.copytree(home / "config", conf)
+    (conf / "opensearch.yml").write_text(node_config(name))
     # jvm.options: the heap comes from OPENSEARCH_JAVA_OPTS, and the relative paths
     # (resolved against the read-only distribution) point into this node's folder.
     src = (home / "config" / "jvm.options").read_text().splitlines()
@@ -439,6 +468,7 @@ def start_node(name: str, home: Path, user: pwd.struct_passwd | None) -> subproc
     conf = write_config(name, home)
     if user:
         chown_tree(nd, user)
+        os.chown(snapshots_dir(), user.pw_uid, user.pw_gid)  # the nodes write snapshots there
     env = {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "LANG": "C.UTF-8",
@@ -497,9 +527,11 @@ def cmd_up() -> int:
         home = fetch()
         running = {n: find_pid(n) for n in NODES}
         missing = [n for n, pid in running.items() if pid is None]
+        changed = [n for n, pid in running.items() if pid is not None and config_changed(n)]
         for n, pid in running.items():
             if pid is not None:
                 pid_file(n).write_text(f"{pid}\n")  # repair a stale or missing pid file
+        procs = {}
         if missing:
             with contextlib.suppress(OSError):
                 mmc = int(Path("/proc/sys/vm/max_map_count").read_text())
@@ -512,70 +544,86 @@ def cmd_up() -> int:
             user = run_user()
             if user:
                 ensure_traversable(user)
-            procs = {}
             for n in missing:
                 pid_file(n).unlink(missing_ok=True)
                 procs[n] = start_node(n, home, user)
-        else:
-            procs = {}
-        wait = f"?wait_for_status=green&wait_for_nodes={len(NODES)}&timeout=5s"
-        deadline = time.monotonic() + UP_TIMEOUT
-        while True:
-            for n, p in procs.items():
-                if p.poll() is not None:
-                    pid_file(n).unlink(missing_ok=True)
-                    die(
-                        f"node {n} exited with code {p.returncode}; last lines of its logs:\n"
-                        f"{tail(node_dir(n) / 'logs' / 'stdout.log')}\n"
-                        f"{tail(node_dir(n) / 'logs' / f'{CLUSTER}.log')}"
-                    )
-                # With runuser (no setpriv) the Popen pid is a wrapper: record the JVM's.
-                pid = find_pid(n)
-                if pid is not None and is_jvm(pid) and pid != p.pid:
-                    pid_file(n).write_text(f"{pid}\n")
-            h = health(wait, timeout=10)
-            if h and h.get("status") == "green" and h.get("number_of_nodes") == len(NODES):
-                break
-            if time.monotonic() > deadline:
-                die(
-                    f"cluster not green with {len(NODES)} nodes after {UP_TIMEOUT:.0f}s: {h}; "
-                    f"see var/opensearch/n*/logs/{CLUSTER}.log"
-                )
-            if h is None:
-                time.sleep(1)
-        what = f"started {', '.join(missing)}" if missing else "already running"
+        h = wait_green(procs)
+        for n in changed:  # one at a time: the others answer meanwhile
+            log(f"{n} runs with an older configuration: restarting it")
+            stop({n: running[n]})
+            h = wait_green({n: start_node(n, home, run_user())})
+        done = [f"started {', '.join(missing)}"] if missing else []
+        done += [f"restarted {', '.join(changed)}"] if changed else []
         log(
             f"cluster '{h['cluster_name']}' green with {h['number_of_nodes']} nodes "
-            f"({what}; {time.monotonic() - t0:.1f}s) at http://{HOST}:{NODES['n1']['http']}"
+            f"({'; '.join(done) or 'already running'}; {time.monotonic() - t0:.1f}s)"
+            f" at http://{HOST}:{NODES['n1']['http']}"
         )
     return 0
+
+
+def wait_green(procs: dict[str, subprocess.Popen]) -> dict:
+    """Wait for every node to be in a green cluster; die if a node of *procs* (just
+    started) exits, or after UP_TIMEOUT. Return the cluster's health."""
+    wait = f"?wait_for_status=green&wait_for_nodes={len(NODES)}&timeout=5s"
+    deadline = time.monotonic() + UP_TIMEOUT
+    while True:
+        for n, p in procs.items():
+            if p.poll() is not None:
+                pid_file(n).unlink(missing_ok=True)
+                die(
+                    f"node {n} exited with code {p.returncode}; last lines of its logs:\n"
+                    f"{tail(node_dir(n) / 'logs' / 'stdout.log')}\n"
+                    f"{tail(node_dir(n) / 'logs' / f'{CLUSTER}.log')}"
+                )
+            # With runuser (no setpriv) the Popen pid is a wrapper: record the JVM's.
+            pid = find_pid(n)
+            if pid is not None and is_jvm(pid) and pid != p.pid:
+                pid_file(n).write_text(f"{pid}\n")
+        h = health(wait, timeout=10)
+        if h and h.get("status") == "green" and h.get("number_of_nodes") == len(NODES):
+            return h
+        if time.monotonic() > deadline:
+            die(
+                f"cluster not green with {len(NODES)} nodes after {UP_TIMEOUT:.0f}s: {h}; "
+                f"see var/opensearch/n*/logs/{CLUSTER}.log"
+            )
+        if h is None:
+            time.sleep(1)
+
+
+def stop(pids: dict[str, int]) -> None:
+    """Stop the nodes of *pids* (name -> pid): SIGTERM, then SIGKILL after STOP_TIMEOUT."""
+    live = dict(pids)
+    for n, p in live.items():
+        log(f"stopping {n} (pid {p})")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while live and time.monotonic() < deadline:
+        live = {n: p for n, p in live.items() if proc_matches(p, n)}
+        if live:
+            time.sleep(0.5)
+    for n, p in live.items():
+        log(f"{n} (pid {p}) still running after {STOP_TIMEOUT:.0f}s: SIGKILL")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while live and time.monotonic() < deadline:
+        live = {n: p for n, p in live.items() if proc_matches(p, n)}
+        time.sleep(0.2)
+    for n in pids:
+        pid_file(n).unlink(missing_ok=True)
+    if live:
+        die(f"could not stop {', '.join(live)}")
 
 
 def cmd_down() -> int:
     with locked():
         pids = {n: find_pid(n) for n in NODES}
-        live = {n: p for n, p in pids.items() if p is not None}
-        for n, p in live.items():
-            log(f"stopping {n} (pid {p})")
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(p, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while live and time.monotonic() < deadline:
-            live = {n: p for n, p in live.items() if proc_matches(p, n)}
-            if live:
-                time.sleep(0.5)
-        for n, p in live.items():
-            log(f"{n} (pid {p}) still running after {STOP_TIMEOUT:.0f}s: SIGKILL")
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(p, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while live and time.monotonic() < deadline:
-            live = {n: p for n, p in live.items() if proc_matches(p, n)}
-            time.sleep(0.2)
+        stop({n: p for n, p in pids.items() if p is not None})
         for n in NODES:
             pid_file(n).unlink(missing_ok=True)
-        if live:
-            die(f"could not stop {', '.join(live)}")
         log("all nodes stopped" if any(pids.values()) else "no node was running")
     return 0
 

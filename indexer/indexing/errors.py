@@ -11,3 +11,7 @@ class IndexNeedsRebuild(IndexNotFound):
 
 class IndexBusy(Exception):
     """Another build or update holds the index's lock."""
+
+
+class BackupError(Exception):
+    """A snapshot that cannot be written or restored (the message says why and what to do)."""

@@ -20,7 +20,7 @@ from ..indexing.writes import Op
 from ..language.abbreviations import Abbreviations
 from ..language.analysis import VERSION
 from ..search.engine import Backend
-from . import build, vocabulary, writes
+from . import backup, build, vocabulary, writes
 from .client import Cluster, ClusterError, path
 from .editorial import ClusterStore
 from .mapping import FIELDS, VOCABULARY
@@ -30,6 +30,7 @@ RELOAD_SECONDS = 1.0
 TIME_LIMIT = 5.0
 SHARDS = 3
 REPLICAS = 1
+TASKS_DAYS = 7.0  # VNSEARCH_TASKS_DAYS
 
 
 class OpenSearchBackend(Backend):
@@ -43,6 +44,7 @@ class OpenSearchBackend(Backend):
         time_limit: float = TIME_LIMIT,
         shards: int = SHARDS,
         replicas: int = REPLICAS,
+        tasks_days: float = TASKS_DAYS,
     ):
         self.cluster = Cluster(urls)
         self.alias = alias
@@ -50,6 +52,7 @@ class OpenSearchBackend(Backend):
         self.time_limit = time_limit
         self.shards = shards
         self.replicas = replicas
+        self.tasks_days = tasks_days  # outcomes kept this long (writes.prune)
         self._local = threading.local()
         self._tables: dict[str, Abbreviations] = {}
         self._changed_at = 0.0  # when this process last wrote: views look again
@@ -143,13 +146,22 @@ class OpenSearchBackend(Backend):
         self.cluster.close()
 
     def build(self, sources, **options) -> Summary:
-        return build.build(self, sources, **options)
+        summary = build.build(self, sources, **options)
+        if summary.published:
+            writes.prune(self)  # as a Whoosh build prunes its journal's
+        return summary
 
     def update(self, sources, **options) -> Summary:
         return build.update(self, sources, **options)
 
     def stats(self) -> dict:
         return build.stats(self)
+
+    def snapshot(self, out) -> dict:
+        return backup.snapshot(self, out)
+
+    def restore(self, archive, force: bool = False) -> dict:
+        return backup.restore(self, archive, force)
 
     def write(self, ops: list[Op], rejected: list[dict]) -> int:
         try:
@@ -159,6 +171,14 @@ class OpenSearchBackend(Backend):
 
     def task(self, number: int) -> dict | None:
         return writes.task(self, number)
+
+    def write_state(self) -> dict:
+        index = self.current()
+        return {
+            "generation": index,
+            "commit": self.stamp(index),
+            "applied_at": writes.applied_at(self),
+        }
 
     def delete(self) -> None:
         """Delete every index built for the alias (its articles and vocabularies) and its

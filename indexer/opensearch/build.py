@@ -210,6 +210,13 @@ def _publish(backend, index: str, sources, summary: Summary, started: float) -> 
     summary.published = True
     meta = {"_meta": {**_meta(cluster, index), "build": summary.record(sources)}}
     cluster.request("PUT", path(index, "_mapping"), meta)
+    point_alias(backend, index)
+
+
+def point_alias(backend, index: str) -> None:
+    """Make the alias name *index* (one step: searches see the old index or the new one)
+    and delete its indexes but the KEEP newest (a build's, or a restored snapshot's)."""
+    cluster = backend.cluster
     try:
         old = sorted(cluster.request("GET", path("_alias", backend.alias)))
     except ClusterError as error:

@@ -1,13 +1,13 @@
 """The seam between the product and the engines that hold an index.
 
 The web app and the command line call a Backend: `search`, `document`, `suggest`,
-`documents` and `warm` to read, `build`, `update` and `stats` to write, and `write`,
-`task` and `applied` for the writes that come over HTTP (indexing.writes). Everything
-every backend shares is above this seam, in this package: the query's parse and plan,
-marks and snippets from stored spans, suggestions, request and result types, and what a
-search means (search.algebra). A backend supplies Views, each one consistent reading of
-its index, that answer a Search with documents (`View.find`, `View.count`) and give back
-what was stored of them (`View.stored`).
+`documents` and `warm` to read, `build`, `update` and `stats` to write, `snapshot` and
+`restore` for backups, and `write`, `task` and `applied` for the writes that come over
+HTTP (indexing.writes). Everything every backend shares is above this seam, in this
+package: the query's parse and plan, marks and snippets from stored spans, suggestions,
+request and result types, and what a search means (search.algebra). A backend supplies
+Views, each one consistent reading of its index, that answer a Search with documents
+(`View.find`, `View.count`) and give back what was stored of them (`View.stored`).
 """
 
 from __future__ import annotations
@@ -271,6 +271,14 @@ class Backend(ABC):
         """How many documents the index holds."""
         return self.reading(lambda view: view.documents())
 
+    @abstractmethod
+    def write_state(self) -> dict:
+        """Where the index stands, for the server's metrics: {"generation": the name of
+        what searches read (a Whoosh generation's folder, the index an OpenSearch alias
+        names), "commit": a number that rises with each commit to it (a write, an update),
+        "applied_at": when the newest write over HTTP was applied (epoch seconds; None:
+        none known)}. IndexNotFound without an index."""
+
     def warm(self, alive=lambda: None) -> bool:
         """Open the index and read ahead what every search uses (a server calls this
         before its first request). False when there is no index yet."""
@@ -294,6 +302,20 @@ class Backend(ABC):
     @abstractmethod
     def stats(self) -> dict:
         """What the index holds: documents, fields, size, the last build and update."""
+
+    # --- backups -----------------------------------------------------------------------
+
+    @abstractmethod
+    def snapshot(self, out: str | Path) -> dict:
+        """Write a consistent copy of the index as published, with its synonyms and
+        curations, to the tar file *out* (whole or not at all), while it serves and
+        takes writes; return what it holds (the last task in it: "task")."""
+
+    @abstractmethod
+    def restore(self, archive: str | Path, force: bool = False) -> dict:
+        """Make the index from the snapshot *archive*, to answer as the original did when
+        it was taken; an index already there is replaced only with *force*
+        (indexing.errors.BackupError otherwise)."""
 
     # --- writes over HTTP ------------------------------------------------------------
 

@@ -10,17 +10,21 @@ over HTTP go to the index's journal and are applied by each server process's App
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from pathlib import Path
 
+from ..indexing.errors import IndexNotFound
 from ..indexing.report import Summary
 from ..indexing.writes import Op
 from ..search.engine import Backend
 from ..search.request import InvalidRequest
-from . import build, storage
-from .apply import Applier, journal_of, pending
+from . import backup, build, compaction, storage
+from .apply import Applier, journal_of, pending, position
 from .editorial import FileStore
+from .journal import DONE, Journal
 from .view import GenerationView
 
 RELOAD_SECONDS = 1.0
@@ -35,13 +39,15 @@ class WhooshBackend(Backend):
         index_dir: str | Path,
         reload_seconds: float = RELOAD_SECONDS,
         time_limit: float = TIME_LIMIT,
+        tasks_days: float = compaction.TASKS_DAYS,
     ):
         self.index_dir = Path(index_dir)
         self.reload_seconds = reload_seconds
         self.time_limit = time_limit
+        self.tasks_days = tasks_days  # outcomes kept this long (compaction.prune)
         self._local = threading.local()
         self.journal = journal_of(self.index_dir)
-        self.applier = Applier(self.index_dir, applied=self._changed)
+        self.applier = Applier(self.index_dir, applied=self._changed, tasks_days=tasks_days)
         self._changed_at = 0.0  # when this process last committed: views look again
         self.editorial = FileStore(self.index_dir)
 
@@ -93,13 +99,19 @@ class WhooshBackend(Backend):
             old.close()
 
     def build(self, sources, **options) -> Summary:
-        return build.build(self.index_dir, sources, **options)
+        return build.build(self.index_dir, sources, **{"tasks_days": self.tasks_days, **options})
 
     def update(self, sources, **options) -> Summary:
         return build.update(self.index_dir, sources, **options)
 
     def stats(self) -> dict:
         return build.stats(self.index_dir)
+
+    def snapshot(self, out) -> dict:
+        return backup.snapshot(self.index_dir, out)
+
+    def restore(self, archive, force: bool = False) -> dict:
+        return backup.restore(archive, self.index_dir, force)
 
     def write(self, ops: list[Op], rejected: list[dict]) -> int:
         number = self.journal.append(ops, rejected)
@@ -113,8 +125,22 @@ class WhooshBackend(Backend):
         if outcome is not None:
             return outcome
         if 0 < number <= self.journal.last():
+            if number <= self._applied():  # applied, and its outcome pruned: unknown
+                return None
             return {"task": number, "status": "queued"}
         return None
+
+    def _applied(self) -> int:
+        """The last task the live generation holds (0 without an index)."""
+        try:
+            return position(storage.current_path(self.index_dir), self.journal).task
+        except IndexNotFound:
+            return 0
+
+    def write_state(self) -> dict:
+        folder, commit = storage.generation_marker(self.index_dir)
+        applied_at = settled_at(self.journal)
+        return {"generation": Path(folder).name, "commit": commit, "applied_at": applied_at}
 
     def applied(self, number: int, seconds: float) -> dict | None:
         state = super().applied(number, seconds)
@@ -125,7 +151,7 @@ class WhooshBackend(Backend):
     writes_apart = True  # a server's writer process applies the journal
 
     def run_writes(self, alive) -> None:
-        Applier(self.index_dir).run(alive=alive, heartbeat=True)
+        Applier(self.index_dir, tasks_days=self.tasks_days).run(alive=alive, heartbeat=True)
 
     def start_writes(self, patience: float = 0.0) -> None:
         """Apply the journal in the background: what a crash left unapplied now, what
@@ -133,3 +159,18 @@ class WhooshBackend(Backend):
         self.applier.start(patience)
         if pending(self.index_dir):
             self.applier.poke()
+
+
+def settled_at(journal: Journal) -> float | None:
+    """When the newest task of *journal* was applied (epoch seconds), or None: the time
+    of the outcome with the highest number (tasks are applied in order, each outcome
+    written once its commit is), an outcome being pruned (compaction.py) skipped."""
+    try:
+        names = os.listdir(journal.path / DONE)
+    except FileNotFoundError:
+        return None
+    numbers = [int(n[: -len(".json")]) for n in names if n.endswith(".json") and n[:-5].isdigit()]
+    for number in sorted(numbers, reverse=True):
+        with contextlib.suppress(FileNotFoundError):
+            return (journal.path / DONE / f"{number}.json").stat().st_mtime
+    return None

@@ -75,12 +75,28 @@ def test_a_node_s_configuration_names_its_ports_and_folders(script, tmp_path, mo
     assert (settings["http.port"], settings["transport.port"]) == ("9202", "9302")
     assert settings["path.data"] == str(tmp_path / "nodes" / "n2" / "data")
     assert "127.0.0.1:9301" in settings["discovery.seed_hosts"]
+    assert settings["path.repo"] == f"[{tmp_path / 'nodes' / 'snapshots'}]"  # for snapshots
+    assert (tmp_path / "nodes" / "snapshots").is_dir()
     jvm = (conf / "jvm.options").read_text()
     assert "-Xms" not in jvm and "-Xmx" not in jvm  # the heap: OPENSEARCH_JAVA_OPTS
     assert f"file={tmp_path / 'nodes' / 'n2' / 'logs'}/gc.log" in jvm
     assert "console" not in (conf / "log4j2.properties").read_text()
     for folder in ("data", "logs", "tmp"):
         assert (tmp_path / "nodes" / "n2" / folder).is_dir()
+
+
+def test_a_node_whose_configuration_changed_is_noticed(script, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    for name in ("opensearch.yml", "jvm.options", "log4j2.properties"):
+        (home / "config" / name).write_text("# the distribution's\n")
+    monkeypatch.setattr(script, "BASE", tmp_path / "nodes")
+    assert script.config_changed("n1")  # never started
+    conf = script.write_config("n1", home)
+    assert not script.config_changed("n1")  # as it started: `up` leaves it running
+    written = (conf / "opensearch.yml").read_text()
+    (conf / "opensearch.yml").write_text(written.replace("path.repo", "# path.repo"))
+    assert script.config_changed("n1")  # started before path.repo: `up` restarts it
 
 
 def test_a_port_in_use_by_another_process_is_refused(script, monkeypatch, capsys):
