@@ -1,9 +1,13 @@
-"""Command line: build, update, stats, search. Argument parsing only; the work is in the library.
+"""Command line: build, update, stats, search, snapshot, restore. Argument parsing only; the
+work is in the library.
 
 python -m indexer build  [--index DIR] SOURCE [SOURCE ...]
 python -m indexer update [--index DIR] SOURCE [SOURCE ...]
 python -m indexer stats  [--index DIR]
+python -m indexer snapshot [--index DIR] OUT.tar
+python -m indexer restore  [--index DIR] [--force] SNAPSHOT.tar
 python -m indexer search [--index DIR] QUERY
+python -m indexer analytics [--index DIR] [--days 7] [--kind popular|no_results|slow]
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 import sys
 
 from . import settings
+from .search import analytics
 from .search.request import PARAMETERS, SORTS
 
 
@@ -64,6 +69,41 @@ def _parser() -> argparse.ArgumentParser:
 
     with_index("stats", "print the index's documents, fields, size and last build as JSON")
 
+    command = with_index(
+        "snapshot",
+        "write a consistent copy of the index, its journal's tasks and its synonyms and"
+        " curations to a tar file, while it serves and takes writes; print what it holds",
+    )
+    command.add_argument("out", metavar="OUT.tar", help="the snapshot file to write")
+    command = with_index(
+        "restore",
+        "make the index from a snapshot file, to answer as the original did when it was taken",
+    )
+    command.add_argument("archive", metavar="SNAPSHOT.tar", help="a file of `snapshot`")
+    command.add_argument(
+        "--force", action="store_true", help="replace the index there (default: refuse)"
+    )
+
+    command = with_index("analytics", "print what readers searched, as the server recorded it")
+    command.add_argument(
+        "--days",
+        help=f"the days looked back, today (UTC) included (default: {analytics.DAYS}; at most"
+        " VNSEARCH_ANALYTICS_DAYS)",
+    )
+    command.add_argument(
+        "--kind",
+        choices=analytics.KINDS,
+        default="popular",
+        help="popular: most searched first; no_results: those that found nothing; slow:"
+        " slowest first (default: popular)",
+    )
+    command.add_argument(
+        "--limit", help=f"rows at most, 1 to {analytics.MAX_LIMIT} (default: {analytics.LIMIT})"
+    )
+    command.add_argument(
+        "--json", action="store_true", help="print the report as GET /api/analytics/searches"
+    )
+
     # No -h: argparse would read "-hà" (exclude "hà") as -h with an argument.
     command = with_index("search", "search the index and print ranked results", add_help=False)
     command.add_argument("--help", action="help", help="show this help message and exit")
@@ -103,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     except settings.SettingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.command == "analytics":  # the log beside the index: no backend to open
+        return _analytics(config, args)
     backend = open_backend(config)
     try:
         if args.command in ("build", "update"):
@@ -110,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             print(json.dumps(backend.stats(), ensure_ascii=False, indent=2))
             return 0
+        if args.command in ("snapshot", "restore"):
+            return _backup(backend, args)
         return _search(backend, args, config.search_defaults())
     except IndexNotFound as error:
         print(f"error: {error}", file=sys.stderr)
@@ -117,6 +161,25 @@ def main(argv: list[str] | None = None) -> int:
     except IndexBusy as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
+
+
+def _backup(backend, args) -> int:
+    from .indexing.errors import BackupError
+    from .opensearch.client import ClusterError
+
+    try:
+        if args.command == "snapshot":
+            done = backend.snapshot(args.out)
+        else:
+            done = backend.restore(args.archive, force=args.force)
+    except BackupError as error:  # not a snapshot, an index in the way: the user's to fix
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ClusterError) as error:  # a full disk, the cluster refusing
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(done, ensure_ascii=False, indent=2))
+    return 0
 
 
 def _index(backend, config, args) -> int:
@@ -138,6 +201,32 @@ def _index(backend, config, args) -> int:
     if args.strict and (summary.failed or summary.skipped):
         return 1
     return 0 if summary.indexed + summary.unchanged + summary.deleted or not summary.failed else 1
+
+
+def _analytics(config, args) -> int:
+    from . import open_search_log
+    from .search.request import InvalidRequest
+
+    params = {"days": args.days, "kind": args.kind, "limit": args.limit}
+    try:
+        search_log = open_search_log(config)
+        report = analytics.Report.from_params(params, search_log.keep_days)
+    except settings.SettingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except InvalidRequest as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    if not search_log.path.exists():
+        print(f"no searches recorded yet in {search_log.path}", file=sys.stderr)
+    answer = search_log.answer(report)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    since = answer["since"]
+    print(f"{report.kind} searches of the last {report.days} days (since {since}, UTC)")
+    print(analytics.table(answer["rows"]))
+    return 0
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
