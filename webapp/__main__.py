@@ -11,7 +11,7 @@ import sys
 
 from indexer.settings import SettingError, Settings
 
-from .server import Server, start_writer, stop_writer, warm
+from .server import Server, exiting, start_writer, starting, warm, worker_exited
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         # the longest request line gunicorn allows: a 1,000-character query of Vietnamese,
         # percent-encoded, fits; a longer line gets a JSON 414 (POST /api/search takes more)
         "limit_request_line": 8190,
+        "on_starting": starting,  # before any worker: the metrics' folder
         "post_worker_init": warm,
         "when_ready": start_writer,
-        "on_exit": stop_writer,
+        "child_exit": worker_exited,
+        "on_exit": exiting,
     }
     Server(options, {k: v for k, v in given.items() if v is not None}).run()
     return 0

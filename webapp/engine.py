@@ -72,8 +72,8 @@ def busy(exc: IndexBusy):  # OpenSearch: a build held the alias's lock past its 
 
 
 def http_error(exc: HTTPException):
-    """JSON under /api/ and for /healthz; the error page elsewhere."""
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    """JSON under /api/ and for /healthz and /metrics; the error page elsewhere."""
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/metrics"):
         code = (exc.name or "error").lower().replace(" ", "_")
         return error(exc.code or 500, code, exc.description or exc.name)
     return render_template("error.html", error=exc), exc.code or 500

@@ -4,6 +4,14 @@ gunicorn answers some requests itself, before the app sees them: a request line 
 than it accepts, malformed headers. Its answer is an HTML page; a program calling the
 JSON API reads JSON, so JsonErrorsWorker says the same (gunicorn's own status and
 reason) as {"error": {"code", "message"}}.
+
+Metrics (webapp/metrics.py) add up over the processes: with VNSEARCH_METRICS on, the
+master names a fresh empty folder in PROMETHEUS_MULTIPROC_DIR as it starts (`starting`),
+before any process imports prometheus_client (its multiprocess mode is chosen at
+import: this module and the master import it only after that), so the workers and the
+writer process, forked from the master, each keep their counts there. A worker that
+exits leaves its counts (they still add up) and loses its live gauges
+(`worker_exited`); the folder goes when the master exits (`exiting`).
 """
 
 from __future__ import annotations
@@ -11,7 +19,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
+import tempfile
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.sync import SyncWorker
@@ -20,6 +31,8 @@ from indexer import open_backend
 from indexer.settings import Settings
 
 FALLBACK_SECONDS = 5.0  # a worker applies writes the writer process left this long
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"  # where prometheus-client's processes count
+METRICS_FOLDER = "vnsearch-metrics-"  # then the master's pid: <tmp>/vnsearch-metrics-PID-*
 
 
 class Server(BaseApplication):
@@ -73,6 +86,10 @@ def start_writer(arbiter) -> None:
                        signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN,
                        signal.SIGTTOU, signal.SIGWINCH):  # fmt: skip
             signal.signal(number, signal.SIG_DFL)
+        if settings.metrics:  # the tasks it applies and fails are counted
+            from .metrics import listen_to_writes
+
+            listen_to_writes()
         backend.run_writes(alive=lambda: os.getppid() == master)
     finally:
         os._exit(0)
@@ -83,6 +100,49 @@ def stop_writer(arbiter) -> None:
     if pid:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
+
+
+def starting(arbiter) -> None:
+    """As the master starts, before any worker: with metrics on, a fresh empty folder for
+    every process's counts, in PROMETHEUS_MULTIPROC_DIR (which it replaces if set); the
+    folders of masters that died without removing theirs (kill -9) go."""
+    if not Settings.load(arbiter.app.settings).metrics:
+        return
+    for stale in Path(tempfile.gettempdir()).glob(f"{METRICS_FOLDER}*-*"):
+        master = stale.name[len(METRICS_FOLDER) :].split("-")[0]
+        if master.isdigit() and not _alive(int(master)):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"{METRICS_FOLDER}{os.getpid()}-")
+    os.environ[MULTIPROCESS] = folder
+    arbiter.app.metrics_folder = folder
+    arbiter.log.info("metrics: every process counts in %s", folder)
+
+
+def worker_exited(arbiter, worker) -> None:
+    """A worker is gone: its counts stay in the folder, its live gauges go."""
+    folder = getattr(arbiter.app, "metrics_folder", None)
+    if folder:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, folder)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def exiting(arbiter) -> None:
+    """The master exits: stop the writer process, remove the metrics' folder."""
+    stop_writer(arbiter)
+    folder = getattr(arbiter.app, "metrics_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Written:

@@ -22,6 +22,7 @@ from indexer.search.request import InvalidRequest
 
 from .auth import authorize
 from .engine import error, get_engine
+from .metrics import accepted
 
 blueprint = Blueprint("writes", __name__)
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ def _take(checked: list[tuple[dict, object]]):
         raise InvalidDocuments(errors)
     backend = get_engine()
     number = backend.write(ops, errors)
+    accepted()
     answer = {"accepted": len(ops), "task": number}
     if errors:
         answer["rejected"] = errors[:SHOWN_ERRORS]
