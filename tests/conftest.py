@@ -114,6 +114,16 @@ def opensearch_urls() -> str:
     return OPENSEARCH_URLS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_search_logs_left():
+    """An app of the OpenSearch backend records its searches in var/analytics-<alias>.sqlite3
+    by default (indexer.open_search_log); the tests' aliases begin with "test-": their logs
+    go at the end of the run."""
+    yield
+    for path in (ROOT / "var").glob("analytics-test-*.sqlite3*"):
+        path.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def make_backend(tmp_path_factory, request):
     """make(kind, sources, name) -> a Backend ("whoosh" or "opensearch") over an index of

@@ -54,6 +54,8 @@ def serving(
     else:
         logs = Path(tempfile.gettempdir())
         backend = ["--backend", "opensearch", "--opensearch-url", opensearch]
+        # the searches it records: beside its log, not in the project's var/ (the default)
+        env = {"VNSEARCH_ANALYTICS_PATH": str(logs / f"analytics-{port}.sqlite3"), **(env or {})}
     log = open(logs / f"server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [

@@ -39,9 +39,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = AnyPath
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
 
-    from . import api, auth, editorial, engine, pages, writes
+    from . import analytics, api, auth, editorial, engine, metrics, pages, writes
 
     engine.init_app(app, settings)
+    analytics.init_app(app, settings)
+    metrics.init_app(app, settings)
 
     auth.init_app(app, settings.write_tokens)
     app.register_blueprint(api.blueprint)

@@ -12,7 +12,9 @@ from indexer.search.related import RELATED
 from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, numeric
 from indexer.search.results import to_json
 
+from .analytics import record
 from .engine import error, get_engine, search_request
+from .metrics import searched
 from .openapi import SPEC
 
 blueprint = Blueprint("api", __name__)
@@ -42,6 +44,8 @@ def health():
 def search():
     _single_valued()
     result = get_engine().search(search_request(request.args))
+    record(result)
+    searched(result)
     return jsonify(to_json(result))
 
 
@@ -49,6 +53,8 @@ def search():
 def search_posted():
     """The same search, its parameters in a JSON object: for queries too long for a URL."""
     result = get_engine().search(search_request(_json_parameters()))
+    record(result)
+    searched(result)
     return jsonify(to_json(result))
 
 

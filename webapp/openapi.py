@@ -13,7 +13,9 @@ from indexer.search.request import (
 )
 from indexer.search.results import Document, Hit, Ranked, Related, SearchResult, Similar, schema
 
+from . import openapi_analytics as analytics
 from . import openapi_editorial as editorial
+from . import openapi_metrics as metrics
 from . import openapi_writes as writes
 
 _ERROR = {
@@ -284,5 +286,8 @@ SPEC["paths"].update(writes.PATHS)
 SPEC["paths"]["/api/documents/{id}"].update(writes.DOCUMENT_METHODS)
 SPEC["components"]["schemas"].update(writes.SCHEMAS)
 SPEC["components"]["securitySchemes"] = writes.SECURITY_SCHEMES
+SPEC["paths"].update(analytics.PATHS)
+SPEC["components"]["schemas"].update(analytics.SCHEMAS)
 SPEC["paths"].update(editorial.PATHS)
 SPEC["components"]["schemas"].update(editorial.SCHEMAS)
+SPEC["paths"].update(metrics.PATHS)

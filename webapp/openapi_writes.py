@@ -173,6 +173,7 @@ SECURITY_SCHEMES = {
     "bearer": {
         "type": "http",
         "scheme": "bearer",
-        "description": "A token of VNSEARCH_WRITE_TOKENS (writes only; reads are open)",
+        "description": "A token of VNSEARCH_WRITE_TOKENS (writes, and what readers"
+        " searched; searches and documents are open)",
     }
 }

@@ -18,7 +18,9 @@ from indexer.search.request import (
     date_bound,
 )
 
+from .analytics import record
 from .engine import get_engine, search_request
+from .metrics import searched
 
 blueprint = Blueprint("pages", __name__)
 RELATED_SHOWN = 5  # articles under "Tin liên quan"
@@ -158,6 +160,9 @@ def index():
     }
     try:
         context["result"] = get_engine().search(search_request(request.args))
+        searched(context["result"])
+        if not fragment:  # results as you type answer each pause: not searches
+            record(context["result"])
     except InvalidRequest as exc:
         context["error"] = MESSAGES.get(exc.code, exc.message)
         return render_template(template, **context), 400
