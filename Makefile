@@ -76,6 +76,8 @@ bench: $(STAMP)
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
 	cd bench && ../$(BIN)/python write_speed.py
+	cd bench && ../$(BIN)/python snapshot_speed.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python analytics_speed.py --index ../$(BENCH_INDEX)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
