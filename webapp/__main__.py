@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         "timeout": args.timeout,
         "graceful_timeout": 10,
         "accesslog": "-",
+        # never who asked (issue 25): the time, the request line, status, size, seconds
+        "access_log_format": '%(t)s "%(r)s" %(s)s %(b)s %(L)s',
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "vnsearch",

@@ -1,6 +1,7 @@
 """The production server over HTTP: it follows rebuilds and updates without failing a request."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -189,3 +190,29 @@ def test_the_server_serves_an_opensearch_index(make_backend, opensearch_urls):
         assert status == 200 and health["documents"] == 5
         status, found = get(f"{base}/api/suggest?q=pham+minh+ch")
         assert found["suggestions"][0] == "Phạm Minh Chính"
+
+
+def test_the_access_log_names_no_one(tmp_path):
+    """Each request is logged without the client's address, user agent or referrer."""
+    index = tmp_path / "index"
+    build(index, [ROOT / "corpus"], workers=1, quiet=True)
+    with serving(index, workers=1) as base:
+        request = urllib.request.Request(
+            f"{base}/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B",
+            headers={"User-Agent": "reader-agent/1.0", "Referer": "http://referrer.example/"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        port = base.rsplit(":", 1)[1]
+        deadline = time.monotonic() + 10
+        while True:  # gunicorn writes the line once the answer is sent
+            logged = (tmp_path / f"server-{port}.log").read_text(encoding="utf-8")
+            lines = [line for line in logged.splitlines() if '"GET /api/search?q=' in line]
+            if lines or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+    assert len(lines) == 1, logged
+    # the time, the request line, the status, the size, the seconds: nothing more
+    assert re.fullmatch(r'\[[^\]]+\] "GET /api/search\?q=\S+ HTTP/1\.1" 200 \d+ \d+\.\d+', lines[0])
+    for who in ("127.0.0.1", "reader-agent", "referrer.example"):
+        assert who not in lines[0]
