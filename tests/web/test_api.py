@@ -451,6 +451,7 @@ def test_the_server_s_default_sort_and_half_life(tmp_path, monkeypatch):
     assert ranked(query) == ranked(query + "&sort=fresh&half_life=30")
     assert ranked(query) != ranked(query + "&sort=fresh&half_life=3000")
     assert ranked(query + "&sort=relevance")[0] == "relevance"
+    client.application.extensions["engine"].close()  # its view's files, before tmp_path goes
     monkeypatch.setenv("VNSEARCH_DEFAULT_SORT", "popular")
     with pytest.raises(SettingError, match="VNSEARCH_DEFAULT_SORT"):
         create_app({"INDEX": str(tmp_path / "index"), "TESTING": True})
