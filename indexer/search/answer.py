@@ -147,7 +147,8 @@ def _expanded(view, parsed: Query, rules: Rules | None) -> Query:
     """*parsed* with the synonyms of *rules* read in (search.synonyms)."""
     if not rules or not rules.synonyms:
         return parsed
-    return expand(parsed, view.synonyms(rules), view.analyse)
+    every_word = bool(make_plan(parsed, view.analyse, view.restore).every_word)
+    return expand(parsed, view.synonyms(rules), view.analyse, every_word)
 
 
 def _curated(view, curation: Curation | None, request: SearchRequest):

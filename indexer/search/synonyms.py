@@ -6,15 +6,18 @@ syllable, one typed bare any that folds to it ("sai gon" holds "Sài Gòn"; "sá
 does not). Abbreviations are read as the index reads them, so "TP.HCM" and "Thành phố
 Hồ Chí Minh" are one phrase already.
 
-A query whose clauses hold phrases of rules becomes a query of alternatives (OR), one
-per choice of a phrase for each place: "bão Sài Gòn" is read as
+A query whose clauses hold phrases of rules becomes a query of alternatives (OR): the
+query as typed, then one per choice of another phrase for each place. A short query of
+keywords, which finds the articles holding every word, "bão Sài Gòn", is read as
 
-    bão "Sài Gòn"  OR  bão "TP.HCM"  OR  bão "Thành phố Hồ Chí Minh"
+    bão Sài Gòn (every word)  OR  bão "TP.HCM"  OR  bão "Thành phố Hồ Chí Minh"
 
-every phrase matched as a phrase and the rest of each alternative's words required
-(Clause.required), so the rewritten query finds what the query finds as typed plus what
-its synonyms find, and marks each alternative's words where they matched. At most
-MAX_ALTERNATIVES alternatives, the query as typed first.
+each synonym matched as a phrase and the rest of each alternative's words still required
+(Clause.required); a long query or a question, which finds articles holding any of its
+words, keeps the words beside a phrase for ranking only. Either way the rewritten query
+finds what the query finds as typed and what its synonyms find, and marks each
+alternative's words where they matched. At most MAX_ALTERNATIVES alternatives, every
+alternative the reader typed first.
 """
 
 from __future__ import annotations
@@ -78,44 +81,48 @@ class Matcher:
         return found
 
 
-def expand(parsed: Query, matcher: Matcher | None, analyse) -> Query:
+def expand(parsed: Query, matcher: Matcher | None, analyse, every_word: bool = True) -> Query:
     """*parsed* with the phrases of synonym rules it holds read as alternatives (above);
-    itself when it holds none."""
+    itself when it holds none. *every_word*: the query as typed finds the articles holding
+    every word (a short query of keywords), and so does each alternative; else (a long
+    query, a question, an OR) the words beside a phrase rank as they do as typed, so the
+    alternatives only add articles. Every alternative as typed comes first, then the
+    synonyms' readings in turn, MAX_ALTERNATIVES in all."""
     if matcher is None or not matcher.by_first:
         return parsed
-    alternatives: list[list[Clause]] = []
-    changed = False
+    readings = []
     for clauses in parsed.alternatives:
-        choices = [_choices(clause, matcher, analyse) for clause in clauses]
-        if all(len(c) == 1 for c in choices):
-            alternatives.append(clauses)
-            continue
-        changed = True
-        for picked in itertools.product(*choices):
-            alternatives.append([c for part in picked for c in part])
-            if len(alternatives) >= MAX_ALTERNATIVES:
-                break
-    if not changed:
+        choices = [_choices(clause, matcher, analyse, every_word) for clause in clauses]
+        readings.append(list(itertools.islice(itertools.product(*choices), MAX_ALTERNATIVES)))
+    if all(len(found) == 1 for found in readings):
         return parsed
+    alternatives = [
+        [clause for part in found[depth] for clause in part]
+        for depth in range(MAX_ALTERNATIVES)
+        for found in readings
+        if depth < len(found)
+    ]
     return Query(alternatives[:MAX_ALTERNATIVES], parsed.excluded)
 
 
-def _choices(clause: Clause, matcher: Matcher, analyse) -> list[list[Clause]]:
-    """The ways to read one clause: as typed (its words required, its phrases as
-    phrases) and with each other phrase of its rules in their places."""
+def _choices(clause: Clause, matcher: Matcher, analyse, every_word: bool) -> list[list[Clause]]:
+    """The ways to read one clause: as typed first (its words required with
+    *every_word*), then with the phrases of its rules in their places, each a phrase."""
+    typed = clause
+    if every_word and not clause.phrase and clause.field is None:
+        typed = Clause(clause.text, required=True)
     if clause.field is not None:
-        return [[clause]]
+        return [[typed]]
     run = analyse(clause.text)
     places = matcher.places(run)
     if not places:
-        required = clause if clause.phrase else Clause(clause.text, required=True)
-        return [[required]]
+        return [[typed]]
     text = clause.text
     cuts = [(run.spans[first][0], run.spans[end - 1][1], phrase) for first, end, phrase in places]
     # None: the phrase as typed (its syllables by the query's rule); else a synonym
     options = [(None, *phrase.rule.replacing(phrase.text)) for _, _, phrase in cuts]
-    choices = []
-    for picked in itertools.product(*options):
+    choices = [[typed]]
+    for picked in itertools.islice(itertools.product(*options), 1, None):
         if len(choices) >= MAX_ALTERNATIVES:
             break
         if clause.phrase:  # a quoted phrase stays one phrase, its synonyms in their places
@@ -128,10 +135,10 @@ def _choices(clause: Clause, matcher: Matcher, analyse) -> list[list[Clause]]:
         parts, at = [], 0
         for (start, end, _), chosen in zip(cuts, picked):
             if any(c.isalnum() for c in text[at:start]):
-                parts.append(Clause(text[at:start].strip(), required=True))
+                parts.append(Clause(text[at:start].strip(), required=every_word))
             parts.append(Clause(text[start:end] if chosen is None else chosen, phrase=True))
             at = end
         if any(c.isalnum() for c in text[at:]):
-            parts.append(Clause(text[at:].strip(), required=True))
+            parts.append(Clause(text[at:].strip(), required=every_word))
         choices.append(parts)
     return choices

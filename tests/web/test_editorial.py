@@ -205,6 +205,19 @@ def test_a_synonym_group_finds_every_phrase_at_once(client):
     assert set(ids(client, "Sài Gòn")) == {"d1", "d5"}  # gone at once
 
 
+def test_a_synonym_only_adds_to_a_long_query_or_a_question(client):
+    """A question finds the articles holding any of its words: its synonyms add theirs."""
+    question = "giá thuê nhà ở Sài Gòn tăng như thế nào"
+    before = found(client, question)
+    assert put(client, "synonyms", "city-q", {"words": CITY}).status_code in (200, 201)
+    try:
+        after = found(client, question)
+        assert set(ids(client, question)) >= {h["id"] for h in before["hits"]} | {"d2", "d3"}
+        assert after["total"] > before["total"]
+    finally:
+        client.delete("/api/synonyms/city-q", headers=AUTH)
+
+
 def test_a_root_finds_its_words_as_phrases_not_the_reverse(client):
     body = {"root": "smartphone", "words": ["điện thoại thông minh"]}
     assert put(client, "synonyms", "phone", body).status_code in (200, 201)
