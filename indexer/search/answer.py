@@ -153,11 +153,11 @@ def _expanded(view, parsed: Query, rules: Rules | None) -> Query:
 
 def _curated(view, curation: Curation | None, request: SearchRequest):
     """The references of the articles *curation* pins that exist and pass the request's
-    filters, in order (at most a page of them), and the request leaving out every
-    article the curation names (its pinned ones are shown apart)."""
+    filters, in order (at most a page of them), and the request leaving out those (shown
+    apart) and the articles the curation hides."""
     if curation is None:
         return [], request
-    pinned = []
+    pinned, shown = [], []
     narrowed = algebra.filters(request)
     for doc_id in curation.pin:
         ref = view.lookup(doc_id)
@@ -166,9 +166,10 @@ def _curated(view, curation: Curation | None, request: SearchRequest):
         if narrowed and not view.count(algebra.all_of([algebra.Field("id", doc_id), *narrowed])):
             continue
         pinned.append(ref)
+        shown.append(doc_id)
         if len(pinned) == request.per_page:
-            break
-    without = tuple(dict.fromkeys((*request.without, *curation.pin, *curation.hide)))
+            break  # the pins past the first page rank as they would
+    without = tuple(dict.fromkeys((*request.without, *shown, *curation.hide)))
     return pinned, dataclasses.replace(request, without=without)
 
 

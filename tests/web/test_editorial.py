@@ -261,6 +261,33 @@ def test_a_curation_pins_and_hides(client):
     assert ids(client, "bão số 3") == plain
 
 
+def test_pins_past_the_first_page_rank_as_they_would(client):
+    plain = ids(client, "bão số 3")
+    rule = {"query": "bão số 3", "pin": [plain[4], plain[3], plain[0]]}
+    assert put(client, "curations", "many", rule).status_code in (200, 201)
+    try:
+        pages = [ids(client, "bão số 3", per_page=2, page=p) for p in (1, 2, 3, 4)]
+        assert pages[0] == [plain[4], plain[3]]  # a page of pins; the third ranks as it would
+        assert [i for page in pages[1:] for i in page] == [plain[0], *plain[1:3], plain[5]]
+        assert found(client, "bão số 3", per_page=2)["total"] == len(plain)
+    finally:
+        client.delete("/api/curations/many", headers=AUTH)
+
+
+def test_rules_of_any_shape_follow_each_other(client):
+    """Values that look like dates or numbers first, words after: each rule is kept."""
+    first = {"query": "lịch thi", "pin": ["2024-03-05"], "hide": ["12345"]}
+    then = {"query": "lịch thi đấu", "pin": ["bao-so-3"], "hide": ["2024-13-45x"]}
+    try:
+        assert put(client, "curations", "2024-03-05", first).status_code in (200, 201)
+        assert put(client, "curations", "dates-then", then).status_code in (200, 201)
+        kept = client.get("/api/curations", headers=AUTH).json["curations"]
+        assert {"id": "dates-then", **then} in kept and {"id": "2024-03-05", **first} in kept
+    finally:
+        client.delete("/api/curations/2024-03-05", headers=AUTH)
+        client.delete("/api/curations/dates-then", headers=AUTH)
+
+
 # --- strange input ----------------------------------------------------------------------------
 
 JSON = st.recursive(
