@@ -167,6 +167,7 @@ def curation_of(rule_id: str, body) -> Curation:
         raise InvalidRequest(
             "invalid_query", f"query must be a non-empty string of at most {MAX_PHRASE} characters"
         )
+    _text(query, "query")
     pin, hide = _ids(body.get("pin", []), "pin"), _ids(body.get("hide", []), "hide")
     if not pin and not hide:
         raise InvalidRequest("invalid_curation", "a curation pins or hides at least one article")
@@ -195,7 +196,7 @@ def _phrases(value, name: str) -> tuple[str, ...]:
             raise InvalidRequest(
                 f"invalid_{name}", f"{name}: a phrase has at most {MAX_PHRASE} characters"
             )
-        found.append(" ".join(phrase.split()))
+        found.append(" ".join(_text(phrase, name).split()))
     return tuple(dict.fromkeys(found))
 
 
@@ -204,7 +205,18 @@ def _ids(value, name: str) -> tuple[str, ...]:
         raise InvalidRequest(f"invalid_{name}", f"{name} must be a list of at most {MAX_IDS} ids")
     if not all(isinstance(i, str) and 0 < len(i) <= MAX_ID for i in value):
         raise InvalidRequest(f"invalid_{name}", f"{name} must hold article ids (strings)")
-    return tuple(dict.fromkeys(value))
+    return tuple(dict.fromkeys(_text(i, name) for i in value))
+
+
+def _text(value: str, name: str) -> str:
+    """*value*, unless it holds a lone surrogate (JSON may carry one): not Unicode text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(
+            f"invalid_{name}", f"{name} holds a lone surrogate (\\ud800-\\udfff): not Unicode text"
+        ) from None
+    return value
 
 
 class Store(ABC):

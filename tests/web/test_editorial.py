@@ -1,6 +1,7 @@
 """Synonyms and curations through the API, on both backends: tokens, rules kept, changed
 and deleted, bad input, and what searches do with them at once."""
 
+import json
 import uuid
 
 import pytest
@@ -75,7 +76,13 @@ def ids(client, q, **params) -> list[str]:
 
 
 def put(client, kind, rule_id, body, headers=AUTH):
-    return client.put(f"/api/{kind}/{rule_id}", json=body, headers=headers)
+    """PUT *body* as JSON, escaped as ASCII (so a lone surrogate travels as "\\ud800")."""
+    if body is None:  # no body at all
+        return client.put(f"/api/{kind}/{rule_id}", headers=headers)
+    data = json.dumps(body)
+    return client.put(
+        f"/api/{kind}/{rule_id}", data=data, content_type="application/json", headers=headers
+    )
 
 
 # --- the rules themselves ----------------------------------------------------------------
@@ -152,6 +159,10 @@ def test_a_curation_is_kept_and_listed(client):
         ("curations", {"query": "bão", "pin": "a"}, "invalid_pin"),
         ("curations", {"query": "bão", "hide": [1]}, "invalid_hide"),
         ("curations", {"query": "bão", "pin": ["a"] * 101}, "invalid_pin"),
+        ("synonyms", {"words": ["a\ud800", "b"]}, "invalid_words"),  # a lone surrogate
+        ("synonyms", {"root": "x\udc00", "words": ["b"]}, "invalid_root"),
+        ("curations", {"query": "bão\ud800", "pin": ["a"]}, "invalid_query"),
+        ("curations", {"query": "bão", "hide": ["a\udfff"]}, "invalid_hide"),
     ],
 )
 def test_bad_rules_are_refused_clearly(client, kind, body, code):
