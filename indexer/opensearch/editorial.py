@@ -29,6 +29,7 @@ class ClusterStore(Store):
         self._seen: tuple | None = None  # (seq_no, primary_term) when last read
         self._rules = Rules()
         self._reading = threading.Lock()
+        self._made = False  # EDITORIAL made (or found) with its mapping by this process
 
     def _document(self, source: bool) -> dict:
         params = {} if source else {"_source": "false"}
@@ -54,7 +55,21 @@ class ClusterStore(Store):
         self.cluster.request("DELETE", path(EDITORIAL, "_doc", self.alias), ok=(404,))
         self._seen, self._rules = None, Rules()
 
+    def _ensure(self) -> None:
+        """Make EDITORIAL, its documents kept but not mapped: left to guess, the cluster
+        would map a field by its first value (a pinned id like "2024-03-05" as a date)
+        and refuse every later rule whose value does not fit."""
+        if self._made:
+            return
+        body = {"settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}}
+        body["mappings"] = {"dynamic": False}
+        answer = self.cluster.request("PUT", path(EDITORIAL), body, ok=(400,))
+        if answer.get("error"):  # there already (made before, or by another worker)
+            self.cluster.request("PUT", path(EDITORIAL, "_mapping"), {"dynamic": False})
+        self._made = True
+
     def change(self, change) -> Rules:
+        self._ensure()
         for _ in range(ATTEMPTS):
             found = self._document(source=True)
             current = _rules(found) if found.get("found") else Rules()
