@@ -162,18 +162,40 @@ def restore(
         for folder in (made, made / described["generation"], made / JOURNAL, made / EDITORIAL):
             if folder.is_dir():
                 fsync_tree(folder)
+        _swap(root, made, trash, lock_wait)
+        shutil.rmtree(trash, ignore_errors=True)  # the old index, once the new one is in place
+    finally:
+        shutil.rmtree(container, ignore_errors=True)
+    return {**described, "restored": str(root), "seconds": round(time.monotonic() - started, 3)}
+
+
+def _swap(root: Path, made: Path, trash: Path, lock_wait: float) -> None:
+    """Put the index *made* in the place of *root* (moved to *trash*, what a snapshot does
+    not hold carried over into *made*). If it fails, the old index is put back, or, when
+    its place was taken meanwhile, left in *trash*, which the error names: nothing lost."""
+    moved: list[str] = []
+    try:
         if root.exists():
             with storage.locked(root, lock_wait):
                 for item in root.iterdir():
                     if not _in_snapshots(item.name):  # analytics and the like stay
                         item.rename(made / item.name)
+                        moved.append(item.name)
                 root.rename(trash)
         made.rename(root)
-        fsync_dir(root.parent)
-    finally:
-        shutil.rmtree(container, ignore_errors=True)
-        shutil.rmtree(trash, ignore_errors=True)
-    return {**described, "restored": str(root), "seconds": round(time.monotonic() - started, 3)}
+    except BaseException:
+        old = trash if trash.exists() else root
+        for name in moved:
+            if (made / name).exists():
+                (made / name).rename(old / name)
+        if old == trash and not root.exists():
+            trash.rename(root)
+        elif old == trash:
+            raise BackupError(
+                f"{root} was made again during the restore: the index it held is in {trash}"
+            ) from None
+        raise
+    fsync_dir(root.parent)
 
 
 def _check(made: Path, described: dict) -> None:

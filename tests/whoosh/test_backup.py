@@ -133,6 +133,41 @@ def test_restore_refuses_an_index_unless_forced_and_keeps_analytics(index, tmp_p
     restored.close()
 
 
+@pytest.mark.parametrize("fail_at", ["place", "taken"])
+def test_a_forced_restore_that_fails_loses_nothing(index, tmp_path, monkeypatch, fail_at):
+    """The new index cannot take the old one's place: the old one is put back (place),
+    or, its place taken meanwhile (a server made its journal folder again), kept beside
+    it and named (taken); the files a snapshot does not hold stay with it."""
+    WhooshBackend(index).snapshot(tmp_path / "s.tar")
+    other = tmp_path / "other"
+    build.build(other, [CORPUS], workers=1, quiet=True)
+    (other / "analytics.sqlite3").write_bytes(b"kept")
+    rename = type(other).rename
+
+    def failing(self, target):
+        if str(target) == str(other) and self.name == "index":  # the restored index moving in
+            if fail_at == "taken":
+                (other / "journal").mkdir(parents=True)
+            raise OSError(39, "Directory not empty")
+        return rename(self, target)
+
+    monkeypatch.setattr(type(other), "rename", failing)
+    if fail_at == "place":
+        with pytest.raises(OSError, match="not empty"):
+            WhooshBackend(other).restore(tmp_path / "s.tar", force=True)
+        kept = other
+    else:
+        with pytest.raises(BackupError, match="the index it held is in") as raised:
+            WhooshBackend(other).restore(tmp_path / "s.tar", force=True)
+        kept = tmp_path / str(raised.value).rsplit(" in ", 1)[1].rsplit("/", 1)[1]
+    monkeypatch.undo()
+    assert (kept / "analytics.sqlite3").read_bytes() == b"kept"
+    backend = WhooshBackend(kept)
+    assert backend.documents() == 5 and backend.document("bao-1") is None  # the old index
+    backend.close()
+    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
