@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
@@ -13,7 +11,7 @@ from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, numeric
 from indexer.search.results import to_json
 
 from .analytics import record
-from .engine import error, get_engine, search_request
+from .engine import error, get_engine, read_json, search_request
 from .metrics import searched
 from .openapi import SPEC
 
@@ -67,10 +65,7 @@ def _json_parameters() -> dict:
     data = request.stream.read(SEARCH_BODY_BYTES + 1)  # a chunked body: read no more
     if len(data) > SEARCH_BODY_BYTES:
         raise BodyTooLarge(f"the body may hold at most {SEARCH_BODY_BYTES:,} bytes")
-    try:
-        body = json.loads(data)
-    except ValueError as exc:
-        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    body = read_json(data)
     if not isinstance(body, dict):
         raise InvalidRequest("invalid_json", "the body must be a JSON object of parameters")
     unknown = sorted(set(body) - set(NAMES))

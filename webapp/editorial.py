@@ -12,8 +12,6 @@ rule is durable (search.editorial.Store), and the next search of any worker appl
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,7 +19,7 @@ from indexer.search.editorial import check_id, curation_of, synonym_of
 from indexer.search.request import InvalidRequest
 
 from .auth import authorize
-from .engine import error, get_engine
+from .engine import error, get_engine, read_json
 
 blueprint = Blueprint("editorial", __name__)
 blueprint.before_request(authorize)
@@ -72,10 +70,7 @@ def _body() -> dict:
         raise InvalidRequest("unsupported_media_type", "send the rule as application/json")
     if (request.content_length or 0) > RULE_BYTES:
         raise RequestEntityTooLarge(f"a rule's body holds at most {RULE_BYTES:,} bytes")
-    try:
-        body = json.loads(request.get_data(cache=False))
-    except ValueError as exc:
-        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    body = read_json(request.get_data(cache=False))
     if not isinstance(body, dict):
         raise InvalidRequest("invalid_json", "the body is one JSON object")
     return body

@@ -8,6 +8,8 @@ and let go at the request's end. `error()` builds every JSON error body.
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -42,6 +44,17 @@ def get_engine() -> Backend:
 def search_request(params) -> SearchRequest:
     """A search request of *params*, with the server's default sort and half_life."""
     return SearchRequest.from_params(params, current_app.extensions["search_defaults"])
+
+
+def read_json(data: bytes):
+    """A request body's JSON, or InvalidRequest("invalid_json") saying why it is not
+    (nested too deeply for the parser counts as not JSON, not as a server error)."""
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidRequest("invalid_json", "the body is JSON nested too deeply") from None
 
 
 def release(_exc=None) -> None:

@@ -11,7 +11,6 @@ the task is applied (or after WAIT_SECONDS, still 202).
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
@@ -21,7 +20,7 @@ from indexer.indexing.writes import delete
 from indexer.search.request import InvalidRequest
 
 from .auth import authorize
-from .engine import error, get_engine
+from .engine import error, get_engine, read_json
 from .metrics import accepted
 
 blueprint = Blueprint("writes", __name__)
@@ -97,9 +96,10 @@ def _items() -> list[tuple[dict, object]]:
             if not line.strip():
                 continue
             try:
-                items.append(({"line": number}, json.loads(line)))
-            except ValueError as exc:  # refused as that line's document
-                items.append(({"line": number}, Invalid(None, f"not JSON: {exc}")))
+                items.append(({"line": number}, read_json(line)))
+            except InvalidRequest as exc:  # refused as that line's document
+                why = exc.message.removeprefix("the body is ")  # "not JSON: ..."
+                items.append(({"line": number}, Invalid(None, why)))
         return items
     if request.mimetype != "application/json":
         raise InvalidRequest(
@@ -107,10 +107,7 @@ def _items() -> list[tuple[dict, object]]:
             "send documents as application/json (an object or an array of them)"
             " or application/x-ndjson (one a line)",
         )
-    try:
-        body = json.loads(data)
-    except ValueError as exc:
-        raise InvalidRequest("invalid_json", f"the body is not JSON: {exc}") from None
+    body = read_json(data)
     if isinstance(body, list):
         return [({"record": i}, item) for i, item in enumerate(body)]
     return [({"record": 0}, body)]

@@ -186,6 +186,19 @@ def test_bad_bodies_and_ids_are_refused(client):
     huge = put(client, "synonyms", "big", {"words": ["a b"] * 40_000})
     assert huge.status_code == 413 and huge.json["error"]["code"] == "request_entity_too_large"
     assert client.get("/api/synonym", headers=AUTH).status_code == 404
+    deep = "[" * 50_000  # deeper than the JSON parser goes: still no JSON, not a 500
+    for answer in (
+        client.put("/api/synonyms/x", data=deep, content_type="application/json", headers=AUTH),
+        client.post("/api/search", data=deep, content_type="application/json"),
+        client.post("/api/documents", data=deep, content_type="application/json", headers=AUTH),
+    ):
+        assert answer.status_code == 400 and answer.json["error"]["code"] == "invalid_json"
+        assert "nested too deeply" in answer.json["error"]["message"]
+    lines = client.post(
+        "/api/documents", data=deep, content_type="application/x-ndjson", headers=AUTH
+    )
+    assert lines.status_code == 400
+    assert lines.json["error"]["documents"][0]["error"] == "JSON nested too deeply"
 
 
 # --- synonyms in searches ---------------------------------------------------------------------
