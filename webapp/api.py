@@ -86,6 +86,13 @@ def _json_parameters() -> dict:
             continue
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise InvalidRequest(f"invalid_{name}", f"{name} must be a string or an integer")
+        if isinstance(value, str) and not value.isascii():
+            try:  # JSON may carry a lone surrogate ("\\ud800"): not text, nor an answer's
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidRequest(
+                    f"invalid_{name}", f"{name} holds a lone surrogate (\\ud800-\\udfff)"
+                ) from None
         params[name] = str(value)
     return params
 

@@ -164,8 +164,10 @@ class SearchLog:
         took_ms: float,
         day: str | None = None,
     ) -> None:
-        """Keep one search (on *day*, today in UTC unless given)."""
+        """Keep one search (on *day*, today in UTC unless given). A character SQLite
+        cannot keep (a lone surrogate, which JSON may carry) is kept as "?"."""
         day = day or today()
+        query, searched_as = _storable(query), _storable(searched_as)
         connection = self._connection()
         if self._local.pruned != day:  # the first search of this process, or of a new day
             self._prune(connection, day)
@@ -273,3 +275,10 @@ def table(rows: list[dict]) -> str:
         cells += [line[4].ljust(widths[4]), line[5]]
         out.append("  ".join(cells).rstrip())
     return "\n".join(out)
+
+
+def _storable(text: str | None) -> str | None:
+    """*text* as UTF-8 can hold it: a lone surrogate ("\\ud800") becomes "?"."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "replace").decode("utf-8")

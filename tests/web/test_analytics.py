@@ -202,3 +202,17 @@ def test_the_report_is_described_in_openapi(tmp_path):
     assert set(row["required"]) == {"query", "count", "total", "searched_as", "relaxed", "took_ms"}
     assert set(operation["responses"]) == {"200", "400", "401", "403"}
     app.extensions["engine"].close()
+
+
+def test_a_query_with_a_lone_surrogate_is_refused_and_never_recorded(app):
+    """JSON may carry a lone surrogate ("\\ud800"), which is no text: a 400, nothing
+    recorded; and the log itself keeps such a query with "?" in its place."""
+    client = app.test_client()
+    answer = client.post(
+        "/api/search", data='{"q": "h\\u1ed9i ngh\\u1ecb\\ud800"}', content_type="application/json"
+    )
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "invalid_q"
+    assert brief(report(client)) == []
+    log = app.extensions["search_log"]
+    log.record("bão\ud800", None, 3, False, 1.5)
+    assert brief(report(client)) == [("bão?", 1, 3)]
