@@ -49,7 +49,7 @@ def search(
     pinned, request = _curated(view, rules.curation(parsed, view.analyse), request)
     shift = len(pinned)  # the pinned articles come before the ranked ones
     correction = view.correction(parsed.alternatives[0][0].text) if parsed.plain else None
-    plan, sort, found = _found(view, parsed, request, deadline, rules, shift)
+    marked, plan, sort, found = _found(view, parsed, request, deadline, rules, shift)
     searched_as, read_total = None, None
     if (
         correction
@@ -58,20 +58,22 @@ def search(
         and not deadline.expired()
     ):
         read = parse(correction.text)
-        read_plan, read_sort, read_found = _found(view, read, request, deadline, rules, shift)
+        read_marked, read_plan, read_sort, read_found = _found(
+            view, read, request, deadline, rules, shift
+        )
         if not deadline.passed:  # whole: what _finds_more would count again
             read_total = read_found.total
         as_typed = 0 if found.relaxed else found.total
         little = correction.stands or read_found.total >= LITTLE * as_typed
         finds = read_found.total and (not read_found.relaxed or not found.total)
         if finds and little:
-            parsed, plan, sort, found = read, read_plan, read_sort, read_found
+            parsed, marked, plan, sort, found = read, read_marked, read_plan, read_sort, read_found
             searched_as, correction = correction.text, None
     ranked = found.ranked
     if sort == "relevance" and plan.long and plan.sequences and not deadline.expired():
         head = rerank.RERANKED
         ranked = rerank.by_longest_run(view, plan, ranked[:head]) + ranked[head:]
-    units = highlight_units(_expanded(view, parsed, rules), view.analyse, view.restore)
+    units = highlight_units(marked, view.analyse, view.restore)
     first = max(request.start - shift, 0)
     page = ranked[first : request.start + request.per_page - shift]
     if request.page == 1:
@@ -111,19 +113,22 @@ def search(
 
 
 def _found(view, parsed: Query, request: SearchRequest, deadline: Deadline, rules, shift=0):
-    """The plan of a parsed query (its synonyms read in), the order it is sorted in, and
-    what the view finds: a short query none of whose documents holds every word finds
-    those holding the most (when its synonyms find nothing either: alternatives are not
-    relaxed). *shift*: articles a curation pins before these."""
-    expanded = _expanded(view, parsed, rules)
-    found = _found_as(view, expanded, request, deadline, shift)
-    if expanded is not parsed and not found[2].total and not deadline.expired():
-        found = _found_as(view, parsed, request, deadline, shift)
-    return found
+    """The query with its synonyms read in (what the hits are marked by), the plan it is
+    searched by, the order it is sorted in, and what the view finds: a short query none
+    of whose documents holds every word finds those holding the most (when its synonyms
+    find nothing either, the query as typed: alternatives are not relaxed). *shift*:
+    articles a curation pins before these."""
+    typed = make_plan(parsed, view.analyse, view.restore)
+    expanded = _expanded(view, parsed, rules, typed)
+    if expanded is not parsed:
+        plan = make_plan(expanded, view.analyse, view.restore)
+        found = _found_as(view, plan, request, deadline, shift)
+        if found[2].total or deadline.expired():
+            return (expanded, *found)
+    return (expanded, *_found_as(view, typed, request, deadline, shift))
 
 
-def _found_as(view, parsed: Query, request: SearchRequest, deadline: Deadline, shift: int):
-    plan = make_plan(parsed, view.analyse, view.restore)
+def _found_as(view, plan, request: SearchRequest, deadline: Deadline, shift: int):
     sort = request.sort
     if sort in algebra.RANKED and not plan.scoring:
         sort = "newest"  # nothing to rank by: an empty query, or filters only
@@ -143,12 +148,13 @@ def _found_as(view, parsed: Query, request: SearchRequest, deadline: Deadline, s
     return plan, sort, found
 
 
-def _expanded(view, parsed: Query, rules: Rules | None) -> Query:
-    """*parsed* with the synonyms of *rules* read in (search.synonyms)."""
+def _expanded(view, parsed: Query, rules: Rules | None, plan=None) -> Query:
+    """*parsed* with the synonyms of *rules* read in (search.synonyms); *plan*: its own,
+    when made already."""
     if not rules or not rules.synonyms:
         return parsed
-    every_word = bool(make_plan(parsed, view.analyse, view.restore).every_word)
-    return expand(parsed, view.synonyms(rules), view.analyse, every_word)
+    plan = plan or make_plan(parsed, view.analyse, view.restore)
+    return expand(parsed, view.synonyms(rules), view.analyse, bool(plan.every_word))
 
 
 def _curated(view, curation: Curation | None, request: SearchRequest):
@@ -161,7 +167,7 @@ def _curated(view, curation: Curation | None, request: SearchRequest):
     narrowed = algebra.filters(request)
     for doc_id in curation.pin:
         ref = view.lookup(doc_id)
-        if ref is None or doc_id in curation.hide:
+        if ref is None:  # a rule never pins what it hides (editorial.curation_of)
             continue
         if narrowed and not view.count(algebra.all_of([algebra.Field("id", doc_id), *narrowed])):
             continue
