@@ -11,8 +11,6 @@ once on every worker.
 
 from __future__ import annotations
 
-import threading
-
 from ..search.editorial import Rules, Store
 from .client import ClusterError, path
 
@@ -24,11 +22,9 @@ class ClusterStore(Store):
     """The rules of the alias *alias* in *cluster*."""
 
     def __init__(self, cluster, alias: str):
+        super().__init__()
         self.cluster = cluster
         self.alias = alias
-        self._seen: tuple | None = None  # (seq_no, primary_term) when last read
-        self._rules = Rules()
-        self._reading = threading.Lock()
         self._made = False  # EDITORIAL made (or found) with its mapping by this process
 
     def _document(self, source: bool) -> dict:
@@ -37,18 +33,14 @@ class ClusterStore(Store):
             "GET", path(EDITORIAL, "_doc", self.alias), params=params, ok=(404,)
         )
 
-    def rules(self) -> Rules:
+    def stamp(self) -> tuple | None:
+        """The document's sequence number and primary term (a realtime GET, no source)."""
         found = self._document(source=False)
-        if not found.get("found"):
-            return Rules()
-        seen = (found["_seq_no"], found["_primary_term"])
-        if seen != self._seen:
-            with self._reading:
-                if seen != self._seen:
-                    whole = self._document(source=True)
-                    self._rules = _rules(whole)
-                    self._seen = (whole["_seq_no"], whole["_primary_term"])
-        return self._rules
+        return (found["_seq_no"], found["_primary_term"]) if found.get("found") else None
+
+    def read(self) -> Rules:
+        found = self._document(source=True)
+        return _rules(found) if found.get("found") else Rules()
 
     def forget(self) -> None:
         """Delete the alias's rules (the alias itself is deleted)."""
@@ -85,7 +77,7 @@ class ClusterStore(Store):
                 if error.status == 409:  # another writer came first: read theirs, again
                     continue
                 raise
-            return _rules({**answer, "_source": changed.to_json()})
+            return changed.versioned(f"{answer['_primary_term']}:{answer['_seq_no']}")
         raise ClusterError(409, f"the rules of {self.alias} kept changing under this change")
 
 

@@ -17,6 +17,7 @@ which is what makes a rule written on one worker hold on every worker at once.
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 
@@ -109,6 +110,10 @@ class Rules:
 
     def delete(self, kind: str, rule_id: str) -> Rules:
         return replace(self, **{kind: tuple(r for r in self.of(kind) if r.id != rule_id)}, _keys={})
+
+    def versioned(self, version: str) -> Rules:
+        """These rules, as kept under *version*."""
+        return replace(self, version=version, _keys={})
 
     def curation(self, parsed: Query, analyse) -> Curation | None:
         """The curation of a parsed query: the last rule whose words it holds, folded, in
@@ -220,11 +225,33 @@ def _text(value: str, name: str) -> str:
 
 
 class Store(ABC):
-    """Where an index's rules are kept (one per backend)."""
+    """Where an index's rules are kept (one per backend). A store says cheaply what
+    stamps its rules now (`stamp`) and reads them (`read`); `rules` reads them again only
+    when the stamp moved."""
+
+    def __init__(self):
+        self._seen = None  # the stamp of the rules last read
+        self._rules = Rules()
+        self._reading = threading.Lock()
 
     @abstractmethod
+    def stamp(self):
+        """What changes whenever the rules do (None: there are none)."""
+
+    @abstractmethod
+    def read(self) -> Rules:
+        """The rules as kept now."""
+
     def rules(self) -> Rules:
         """The rules as they are now (cheap when they have not changed)."""
+        seen = self.stamp()
+        if seen is None:
+            return Rules()
+        if seen != self._seen:
+            with self._reading:
+                if seen != self._seen:
+                    self._rules, self._seen = self.read(), seen
+        return self._rules
 
     @abstractmethod
     def change(self, change) -> Rules:

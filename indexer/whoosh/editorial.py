@@ -15,9 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import logging
 import os
-import threading
 from pathlib import Path
 
 from ..indexing.disk import fsync_dir, write_atomically
@@ -25,32 +23,25 @@ from ..search.editorial import Rules, Store
 
 FOLDER = "editorial"
 RULES = "rules.json"
-log = logging.getLogger(__name__)
 
 
 class FileStore(Store):
     """The rules of the Whoosh index at *index_dir*."""
 
     def __init__(self, index_dir: str | Path):
+        super().__init__()
         self.folder = Path(index_dir) / FOLDER
         self.path = self.folder / RULES
-        self._seen: tuple | None = None  # the file's (inode, mtime, size) when last read
-        self._rules = Rules()
-        self._reading = threading.Lock()
 
-    def rules(self) -> Rules:
+    def stamp(self) -> tuple | None:
+        """The file's inode, time and size (a change replaces the file)."""
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            return Rules()
-        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        if seen != self._seen:
-            with self._reading:
-                if seen != self._seen:
-                    self._rules, self._seen = self._read(), seen
-        return self._rules
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
-    def _read(self) -> Rules:
+    def read(self) -> Rules:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -72,9 +63,9 @@ class FileStore(Store):
 
     def change(self, change) -> Rules:
         with self._locked():
-            current = self._read()
+            current = self.read()
             changed = change(current)
             serial = int(current.version or 0) + 1
             data = {"serial": serial, **changed.to_json()}
             write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
-        return Rules.from_json(data, str(serial))
+        return changed.versioned(str(serial))
