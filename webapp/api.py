@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.indexing.errors import IndexNotFound
+from indexer.language.text import NOT_TEXT, is_text
 from indexer.search.related import RELATED
 from indexer.search.request import NAMES, PARAMETERS, InvalidRequest, numeric
 from indexer.search.results import to_json
@@ -86,13 +87,8 @@ def _json_parameters() -> dict:
             continue
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise InvalidRequest(f"invalid_{name}", f"{name} must be a string or an integer")
-        if isinstance(value, str) and not value.isascii():
-            try:  # JSON may carry a lone surrogate ("\\ud800"): not text, nor an answer's
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidRequest(
-                    f"invalid_{name}", f"{name} holds a lone surrogate (\\ud800-\\udfff)"
-                ) from None
+        if isinstance(value, str) and not is_text(value):  # nor could an answer hold it
+            raise InvalidRequest(f"invalid_{name}", f"{name} {NOT_TEXT}")
         params[name] = str(value)
     return params
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..articles.dates import normalize_date
 from ..articles.sources import MAX_BYTES, Problem, jsonl_record, to_article
+from ..language.text import NOT_TEXT, is_text
 from .writes import Op, put
 
 OPTIONAL = ("title", "date", "author", "source", "url")
@@ -55,10 +56,8 @@ def check(item, max_bytes: int = MAX_BYTES) -> Op | Invalid:
             return Invalid(name, "must be a string (or null)")
         document[name] = value
     for name, value in document.items():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return Invalid(name, "holds a lone surrogate (\\ud800-\\udfff): not Unicode text")
+        if not is_text(value):
+            return Invalid(name, NOT_TEXT)
     date = document.get("date", "").strip()
     if date and normalize_date(date) is None:
         return Invalid("date", f"{document['date']!r} is not an ISO 8601 date")

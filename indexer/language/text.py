@@ -25,6 +25,19 @@ _MODIFIED = "ăâêôơư"  # vowels with a mark of their own: the tone goes on 
 _IY_SYLLABLE = re.compile(r"^(h|k|l|m|s|t|qu)[iy]$")
 
 
+NOT_TEXT = "holds a lone surrogate (\\ud800-\\udfff): not Unicode text"
+
+
+def is_text(value: str) -> bool:
+    """Whether *value* is Unicode text, as UTF-8 holds it: JSON may carry a lone surrogate
+    ("\\ud800"), which is not (say so with NOT_TEXT)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def nfc(text: str) -> str:
     """Return *text* in Unicode NFC."""
     return unicodedata.normalize("NFC", text)

@@ -21,6 +21,7 @@ import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 
+from ..language.text import NOT_TEXT, is_text
 from .query import Query
 from .request import InvalidRequest
 
@@ -215,12 +216,8 @@ def _ids(value, name: str) -> tuple[str, ...]:
 
 def _text(value: str, name: str) -> str:
     """*value*, unless it holds a lone surrogate (JSON may carry one): not Unicode text."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidRequest(
-            f"invalid_{name}", f"{name} holds a lone surrogate (\\ud800-\\udfff): not Unicode text"
-        ) from None
+    if not is_text(value):
+        raise InvalidRequest(f"invalid_{name}", f"{name} {NOT_TEXT}")
     return value
 
 
