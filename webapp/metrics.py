@@ -185,12 +185,9 @@ class IndexCollector:
         try:
             documents = self.backend.documents()
             state = self.backend.write_state()
-        except IndexNotFound:
-            up.add_metric([], 0)
-            yield up
-            return
-        except Exception:  # a cluster that does not answer: the counts are still served
-            log.warning("the index could not be read for /metrics", exc_info=True)
+        except Exception as error:  # a cluster that does not answer: the counts still go
+            if not isinstance(error, IndexNotFound):  # no index yet is no failure
+                log.warning("the index could not be read for /metrics", exc_info=True)
             up.add_metric([], 0)
             yield up
             return
