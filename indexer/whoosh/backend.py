@@ -10,8 +10,6 @@ over HTTP go to the index's journal and are applied by each server process's App
 
 from __future__ import annotations
 
-import contextlib
-import os
 import threading
 import time
 from pathlib import Path
@@ -24,7 +22,6 @@ from ..search.request import InvalidRequest
 from . import backup, build, compaction, storage
 from .apply import Applier, journal_of, pending, position
 from .editorial import FileStore
-from .journal import DONE, Journal
 from .view import GenerationView
 
 RELOAD_SECONDS = 1.0
@@ -139,7 +136,7 @@ class WhooshBackend(Backend):
 
     def write_state(self) -> dict:
         folder, commit = storage.generation_marker(self.index_dir)
-        applied_at = settled_at(self.journal)
+        applied_at = self.journal.settled_at()
         return {"generation": Path(folder).name, "commit": commit, "applied_at": applied_at}
 
     def applied(self, number: int, seconds: float) -> dict | None:
@@ -159,18 +156,3 @@ class WhooshBackend(Backend):
         self.applier.start(patience)
         if pending(self.index_dir):
             self.applier.poke()
-
-
-def settled_at(journal: Journal) -> float | None:
-    """When the newest task of *journal* was applied (epoch seconds), or None: the time
-    of the outcome with the highest number (tasks are applied in order, each outcome
-    written once its commit is), an outcome being pruned (compaction.py) skipped."""
-    try:
-        names = os.listdir(journal.path / DONE)
-    except FileNotFoundError:
-        return None
-    numbers = [int(n[: -len(".json")]) for n in names if n.endswith(".json") and n[:-5].isdigit()]
-    for number in sorted(numbers, reverse=True):
-        with contextlib.suppress(FileNotFoundError):
-            return (journal.path / DONE / f"{number}.json").stat().st_mtime
-    return None

@@ -73,7 +73,9 @@ def snapshot(index_dir: str | Path, out: str | Path, lock_wait: float = LOCK_WAI
             (folder / storage.CURRENT).write_text(live.name + "\n", encoding="utf-8")
             if held.task and journal.log.exists():
                 log = open(journal.log, "rb")  # noqa: SIM115 (its inode, read after the lock)
-                _link_files(journal.path / DONE, folder / JOURNAL / DONE, held.task)
+                for number, outcome in journal.outcomes().items():
+                    if number <= held.task:
+                        _link(outcome, folder / JOURNAL / DONE)
             _link_files(root / EDITORIAL, folder / EDITORIAL)
         if log is not None:
             _copy_log(log, held.offset, held.task, folder / JOURNAL / LOG)
@@ -104,15 +106,12 @@ def _link(source: Path, folder: Path) -> None:
         os.link(source, folder / source.name)
 
 
-def _link_files(source: Path, folder: Path, upto: int | None = None) -> None:
-    """Hard-link every file of *source* (none starting with "." or SKIPPED) into *folder*;
-    with *upto*, only the outcomes of the tasks up to it (done/<task>.json)."""
+def _link_files(source: Path, folder: Path) -> None:
+    """Hard-link every file of *source* (none starting with "." or SKIPPED) into *folder*."""
     if not source.is_dir():
         return
     for item in source.iterdir():
-        if item.name.startswith(".") or item.name in SKIPPED or not item.is_file():
-            continue
-        if upto is None or (item.stem.isdigit() and int(item.stem) <= upto):
+        if not (item.name.startswith(".") or item.name in SKIPPED or not item.is_file()):
             _link(item, folder)
 
 

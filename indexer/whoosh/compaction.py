@@ -26,7 +26,7 @@ import os
 import time
 
 from ..indexing.disk import fsync_dir
-from .journal import DONE, Base, Journal, Position, encode, header, physical, read_tasks
+from .journal import Base, Journal, Position, encode, header, physical, read_tasks
 
 TASKS_DAYS = 7  # the outcome of a task is kept this long (VNSEARCH_TASKS_DAYS)
 COMPACT_BYTES = 16 * 1024 * 1024  # applied bytes of the log past its base before compacting
@@ -99,20 +99,14 @@ def due(journal: Journal, upto: Position) -> bool:
 def prune(journal: Journal, days: float, applied: int) -> int:
     """Delete the outcomes of the tasks up to *applied* that are older than *days*;
     return how many went."""
-    folder = journal.path / DONE
     cutoff = time.time() - days * 86400
     pruned = 0
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return 0
-    for entry in entries:
-        stem = entry.name.removesuffix(".json")
-        if not (stem.isdigit() and int(stem) <= applied):
+    for number, outcome in journal.outcomes().items():
+        if number > applied:
             continue
         try:
-            if entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
+            if outcome.stat().st_mtime < cutoff:
+                outcome.unlink()
                 pruned += 1
         except FileNotFoundError:  # pruned by another process meanwhile
             continue

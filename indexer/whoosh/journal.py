@@ -265,6 +265,28 @@ class Journal:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{number}.json", json.dumps(outcome, ensure_ascii=False))
 
+    def outcomes(self) -> dict[int, Path]:
+        """The outcome files kept (done/<task>.json), by task number."""
+        try:
+            entries = list(os.scandir(self.path / DONE))
+        except FileNotFoundError:
+            return {}
+        stems = ((entry.name.removesuffix(".json"), entry) for entry in entries)
+        return {
+            int(stem): Path(entry.path)
+            for stem, entry in stems
+            if stem.isdigit() and entry.name.endswith(".json")
+        }
+
+    def settled_at(self) -> float | None:
+        """When the newest task was applied (epoch seconds), or None: the time of the
+        outcome of the highest number (tasks are applied in order, each outcome written
+        once its commit is), an outcome pruned meanwhile (compaction.prune) skipped."""
+        for _, outcome in sorted(self.outcomes().items(), reverse=True):
+            with contextlib.suppress(FileNotFoundError):
+                return outcome.stat().st_mtime
+        return None
+
     def outcome(self, number: int) -> dict | None:
         """What applying task *number* did, once it is applied (None also once its
         outcome was pruned: compaction.prune)."""
