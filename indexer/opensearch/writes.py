@@ -42,17 +42,21 @@ def write(backend, ops: list[Op], rejected: list[dict]) -> int:
             found["error"] = f"{type(error).__name__}: {error}"
             found["status"] = "failed"
             announce(found)
-            kept = {**found, "applied_at": time.time()}
-            backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), kept)
+            _keep(backend, number, found)
             raise
         settle(found, time.monotonic() - started)
-        kept = {**found, "applied_at": time.time()}
-        backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), kept)
+        _keep(backend, number, found)
     finally:
         locks.release(backend)
     if number % PRUNE_EVERY == 0:  # now and then, as the Whoosh applier prunes hourly
         prune(backend)
     return number
+
+
+def _keep(backend, number: int, settled: dict) -> None:
+    """Keep the outcome of task *number*, with when it settled."""
+    kept = {**settled, "applied_at": time.time()}
+    backend.cluster.request("PUT", path(TASKS, "_doc", str(number)), kept)
 
 
 def prune(backend) -> int:
