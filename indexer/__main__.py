@@ -1,4 +1,4 @@
-"""Command line: build, update, stats, search, snapshot, restore. Argument parsing only; the
+"""Command line: build, update, stats, search, snapshot, restore, analytics. Argument parsing; the
 work is in the library.
 
 python -m indexer build  [--index DIR] SOURCE [SOURCE ...]
