@@ -3,9 +3,11 @@ story, related articles."""
 
 import pytest
 
+from indexer.indexing.stored import encode_terms
 from indexer.indexing.stories import SIMILARITY, shingles
 from indexer.indexing.writes import put
 from indexer.language.analysis import analyse
+from indexer.search.related import syllables_of
 from indexer.search.request import InvalidRequest, SearchRequest
 
 from ..conftest import BACKENDS
@@ -246,3 +248,63 @@ def test_related_of_an_unknown_id_is_none_and_limits_are_checked(seeds):
     for limit in (0, 21):
         with pytest.raises(InvalidRequest):
             seeds.related("003_483ea6bfdeb6afd9", limit)
+
+
+# an article, a brief telling the same, and a week's roundup that holds all of its words
+# among a dozen other stories: the roundup holds more of them, the brief is the closer
+STEEL = (
+    "Tập đoàn Hòa Phát khánh thành khu liên hợp gang thép Dung Quất ở Quảng Ngãi. Ông Trần"
+    " Đình Long cho biết nhà máy thép Dung Quất sẽ sản xuất 5,6 triệu tấn thép mỗi năm."
+)
+LENGTHS = [
+    {"id": "steel", "title": "Hòa Phát khánh thành thép Dung Quất", "text": STEEL},
+    {
+        "id": "brief",
+        "title": "Thép Dung Quất",
+        "text": "Hòa Phát đưa khu liên hợp gang thép Dung Quất (Quảng Ngãi) vào hoạt động,"
+        " ông Trần Đình Long nói.",
+    },
+    {
+        "id": "roundup",
+        "title": "Tin kinh tế trong tuần",
+        "text": " ".join(
+            [
+                "Tuần qua, Hòa Phát khánh thành khu liên hợp gang thép Dung Quất ở Quảng Ngãi;"
+                " ông Trần Đình Long nói thép Dung Quất sẽ đạt 5,6 triệu tấn mỗi năm.",
+                "Giá xăng giảm lần thứ ba liên tiếp, giá vàng đứng yên, tỷ giá đô la tăng nhẹ.",
+                "Xuất khẩu gạo sang châu Phi tăng mạnh, cà phê được mùa nhưng mất giá.",
+                "Ngân hàng Nhà nước giữ nguyên lãi suất điều hành, thị trường chứng khoán"
+                " hồi phục sau hai phiên giảm sâu, khối ngoại mua ròng cổ phiếu ngân hàng.",
+                "Các hãng hàng không mở thêm đường bay đến Nhật Bản và Hàn Quốc dịp cuối năm,"
+                " giá vé máy bay Tết tăng, nhiều chuyến đã kín chỗ.",
+                "Doanh nghiệp dệt may lo thiếu đơn hàng quý tới, lao động nghỉ việc luân phiên.",
+                "Bất động sản nghỉ dưỡng ven biển ảm đạm, nhiều dự án chậm tiến độ bàn giao.",
+            ]
+            * 3
+        ),
+    },
+    {
+        "id": "farm",
+        "title": "Mùa cà phê",
+        "text": "Nông dân Tây Nguyên thu hoạch cà phê, giá cà phê tăng nhẹ so với tuần trước.",
+    },
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def lengths(request, make_backend, tmp_path_factory):
+    source = jsonl(tmp_path_factory.mktemp("lengths"), LENGTHS)
+    return make_backend(request.param, [source], "lengths")
+
+
+def test_related_prefers_the_article_telling_the_same_in_fewer_words(lengths):
+    related = [hit.id for hit in lengths.related("steel", 5).related]
+    assert related[:2] == ["brief", "roundup"]
+    assert related == ["brief", "roundup"]  # "farm" shares none of the article's words
+
+
+def test_key_terms_are_read_from_the_stored_syllables_or_the_text():
+    stored = {"title": "Thép Dung Quất", "terms": {"title": encode_terms(["thép", "dung", "quất"])}}
+    assert syllables_of(stored, "title") == ["thép", "dung", "quất"]
+    assert syllables_of({"title": "Thép Dung Quất"}, "title") == ["thép", "dung", "quất"]
+    assert syllables_of({}, "body") == []
