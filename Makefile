@@ -73,11 +73,13 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python accent_precision.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python stories.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python related_halves.py --stories ../$(BENCH_INDEX) --index ../var/bench-related
+	cd bench && ../$(BIN)/python related_ceiling.py --stories ../$(BENCH_INDEX)
 	PYTHONPATH=. $(BIN)/python bench/relevance.py
 	cd bench && ../$(BIN)/python fuzz_api.py --requests 10000
 	cd bench && ../$(BIN)/python write_speed.py
 	cd bench && ../$(BIN)/python snapshot_speed.py --index ../$(BENCH_INDEX)
 	cd bench && ../$(BIN)/python analytics_speed.py --index ../$(BENCH_INDEX)
+	cd bench && ../$(BIN)/python editorial_speed.py --index ../$(BENCH_INDEX) --rounds 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

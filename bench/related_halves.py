@@ -57,6 +57,22 @@ def halves(article: dict) -> tuple[dict, dict] | None:
     return first, second
 
 
+def halved(articles: list[dict], stories_index, count: int, seed: int):
+    """The ids of *count* articles with no near-copy (by the stories of *stories_index*)
+    that cut in two, and the records of the set with those articles as their halves."""
+    stories = WhooshBackend(stories_index).view().sets
+    codes, _ = stories.stories()
+    sizes: dict[int, int] = {}
+    for code in codes.tolist():
+        sizes[code] = sizes.get(code, 0) + 1
+    ids = stories.column("id")
+    alone = {ids[d] for d in range(len(ids)) if ids[d] and sizes[int(codes[d])] == 1}
+    cut = {a["id"]: h for a in articles if a["id"] in alone and (h := halves(a))}
+    chosen = set(random.Random(seed).sample(sorted(cut), count))
+    records = [r for a in articles for r in (cut[a["id"]] if a["id"] in chosen else [a])]
+    return chosen, records
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", default="var/bench-related")
@@ -66,23 +82,14 @@ def main() -> None:
     args = parser.parse_args()
 
     articles = texts(BAOMOI)
-    stories = WhooshBackend(args.stories).view().sets
-    codes, _ = stories.stories()
-    sizes: dict[int, int] = {}
-    for code in codes.tolist():
-        sizes[code] = sizes.get(code, 0) + 1
-    ids = stories.column("id")
-    alone = {ids[d] for d in range(len(ids)) if ids[d] and sizes[int(codes[d])] == 1}
-    cut = {a["id"]: h for a in articles if a["id"] in alone and (h := halves(a))}
-    chosen = set(random.Random(args.seed).sample(sorted(cut), args.articles))
+    chosen, records = halved(articles, args.stories, args.articles, args.seed)
     index = Path(args.index)
     if not index.exists():
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "halves.jsonl"
             with source.open("w", encoding="utf-8") as out:
-                for article in articles:
-                    for record in cut[article["id"]] if article["id"] in chosen else [article]:
-                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                for record in records:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
             build(index, [source], quiet=True)
     backend = WhooshBackend(index)
     backend.warm()
