@@ -25,7 +25,6 @@ from collections import Counter
 from itertools import pairwise
 
 from ..indexing.stored import Terms
-from ..language.analysis import analyse
 from .algebra import AllOf, AnyOf, Field, Not, Ranking, Search
 from .answer import info
 from .plan import WEIGHTS, Need, Weighted
@@ -47,13 +46,8 @@ LENGTH_POWER = 0.75  # 0.5: MRR@5 0.519; 0.75: 0.528 (and 0.540 with pyvi words,
 
 
 def syllables_of(stored: dict, name: str) -> list[str]:
-    """The syllable terms of a stored field, in order: as the index stored them, or
-    analysed from its text when it stored none."""
-    kept = stored.get("terms", {}).get(name, b"")
-    if kept:
-        return Terms(kept).sequence()
-    text = stored.get(name) or ""
-    return analyse(text[: READ_SYLLABLES * 8]).syllables if text else []
+    """The syllable terms of a stored field, in order, as the index stored them."""
+    return Terms(stored.get("terms", {}).get(name, b"")).sequence()
 
 
 def key_terms(view, stored: dict) -> list[Weighted]:
