@@ -118,9 +118,9 @@ def related(view, doc_id: str, limit: int, time_limit: float) -> Related | None:
     )
     found = view.find(asked, Deadline(time_limit))
     again = []
-    for order, (ref, score) in enumerate(found.ranked):
+    for ref, score in found.ranked:
         kept = view.stored(ref)
-        again.append((per_length(score or 0.0, kept), order, kept))
-    again.sort(key=lambda item: (-item[0], item[1]))
-    hits = [Ranked(**info(kept, []), score=score) for score, _, kept in again[:limit]]
+        again.append((per_length(score or 0.0, kept), kept))
+    again.sort(key=lambda item: -item[0])  # stable: equal scores keep the order found
+    hits = [Ranked(**info(kept, []), score=score) for score, kept in again[:limit]]
     return Related(stored["id"], hits)
