@@ -13,15 +13,12 @@ often it is among the first 20.
 from __future__ import annotations
 
 import argparse
-import sys
 import unicodedata
 
 import numpy as np
-from common import BAOMOI, ROOT, machine, texts
+from common import BAOMOI, machine, texts
 from related_halves import halved
 from sklearn.feature_extraction.text import TfidfVectorizer
-
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
